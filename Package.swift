@@ -1,0 +1,68 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "cdm-registry",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "RegistryCore", targets: ["RegistryCore"]),
+        .library(name: "DES", targets: ["DES"]),
+        .library(name: "RegistryStore", targets: ["RegistryStore"]),
+        .library(name: "RegistryNet", targets: ["RegistryNet"]),
+        .executable(name: "ledger-walkthrough", targets: ["ledger-walkthrough"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // Pure domain: serial ranges, blocks, accounts, the ledger's operations. Foundation only, no I/O, no clock.
+        .target(name: "RegistryCore"),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // The DES wire protocol: SOAP 1.1 rpc/encoded messages over hardened libxml2.
+        .target(name: "DES", dependencies: ["RegistryCore", "CLibXML2"]),
+        // The durable store: SQLite through GRDB, hash-chained journal.
+        .target(
+            name: "RegistryStore",
+            dependencies: [
+                "RegistryCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // HTTPS with mutual TLS: NIO server, AsyncHTTPClient client, peer identity from the certificate.
+        .target(
+            name: "RegistryNet",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "ledger-walkthrough", dependencies: ["RegistryCore", "RegistryStore"]),
+        // Benchmarks: release-build executables (`swift run -c release ledger-bench`), see docs/PERFORMANCE.md.
+        .target(name: "BenchmarkSupport", path: "Benchmarks/Support"),
+        .executableTarget(
+            name: "ledger-bench", dependencies: ["RegistryCore", "BenchmarkSupport"], path: "Benchmarks/LedgerBench"),
+        .executableTarget(
+            name: "store-bench", dependencies: ["RegistryCore", "RegistryStore", "BenchmarkSupport"],
+            path: "Benchmarks/StoreBench"),
+        .executableTarget(
+            name: "des-bench", dependencies: ["DES", "RegistryCore", "CLibXML2", "BenchmarkSupport"],
+            path: "Benchmarks/DESBench"),
+        .executableTarget(
+            name: "net-bench", dependencies: ["RegistryNet", "BenchmarkSupport"], path: "Benchmarks/NetBench"),
+        .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore"]),
+        .testTarget(name: "DESTests", dependencies: ["DES", "RegistryCore"], resources: [.copy("Corpus")]),
+        .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "RegistryCore"]),
+        .testTarget(name: "RegistryNetTests", dependencies: ["RegistryNet"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+import RegistryCore
+
+print("ledger walkthrough: registry \(RegistryCode.cdm)")

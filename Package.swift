@@ -42,11 +42,30 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "ledger-walkthrough", dependencies: ["RegistryCore", "RegistryStore"]),
+        // ITL and national-registry simulators: their own logic, never the daemon's engine (DESIGN.md).
+        .target(
+            name: "Simulators",
+            dependencies: [
+                "RegistryCore", "DES", "RegistryNet", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(name: "SimulatorsTests", dependencies: ["Simulators", "DES", "RegistryCore", "RegistryNet"]),
+        .executableTarget(
+            name: "itl-sim",
+            dependencies: [
+                "Simulators", "RegistryCore", "RegistryNet", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "registry-sim",
+            dependencies: [
+                "Simulators", "RegistryCore", "RegistryNet", .product(name: "Logging", package: "swift-log"),
+            ]),
         // Benchmarks: release-build executables (`swift run -c release ledger-bench`), see docs/PERFORMANCE.md.
         .target(name: "BenchmarkSupport", path: "Benchmarks/Support"),
         .executableTarget(
@@ -58,11 +77,27 @@ let package = Package(
             name: "des-bench", dependencies: ["DES", "RegistryCore", "CLibXML2", "BenchmarkSupport"],
             path: "Benchmarks/DESBench"),
         .executableTarget(
-            name: "net-bench", dependencies: ["RegistryNet", "BenchmarkSupport"], path: "Benchmarks/NetBench"),
+            name: "net-bench",
+            dependencies: [
+                "RegistryNet", "BenchmarkSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ], path: "Benchmarks/NetBench"),
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore"]),
         .testTarget(name: "DESTests", dependencies: ["DES", "RegistryCore"], resources: [.copy("Corpus")]),
-        .testTarget(name: "RegistryStoreTests", dependencies: ["RegistryStore", "RegistryCore"]),
-        .testTarget(name: "RegistryNetTests", dependencies: ["RegistryNet"]),
+        .testTarget(
+            name: "RegistryStoreTests",
+            dependencies: ["RegistryStore", "RegistryCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Child process of RegistryStoreTests' crash test: writes to a store until SIGKILLed.
+        .executableTarget(
+            name: "store-crash-writer", dependencies: ["RegistryStore", "RegistryCore"],
+            path: "Tests/Support/StoreCrashWriter"),
+        .testTarget(
+            name: "RegistryNetTests",
+            dependencies: [
+                "RegistryNet", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,357 @@
+import DES
+import Foundation
+import GRDB
+import RegistryCore
+
+/// One block as the ITL records it: which registry holds it, and whether it was cancelled there.
+public struct ITLHolding: Hashable, Sendable {
+    public var block: UnitBlock
+    public var holder: RegistryCode
+    /// Cancelled units stay in the record (so their serials are never issued again) but can never move again.
+    public var isCancelled: Bool
+
+    public init(block: UnitBlock, holder: RegistryCode, isCancelled: Bool = false) {
+        self.block = block
+        self.holder = holder
+        self.isCancelled = isCancelled
+    }
+}
+
+/// One transaction in the ITL's log: what was proposed, where it stands, and why.
+public struct ITLTransactionEntry: Hashable, Sendable {
+    public var identifier: TransactionIdentifier
+    public var type: TransactionType
+    public var transferringRegistry: RegistryCode
+    public var acquiringRegistry: RegistryCode
+    public var status: TransactionStatus
+    public var responseCodes: [DESResponseCode]
+    public var blocks: [UnitBlock]
+    public var proposedAt: Date
+    public var statusAt: Date
+
+    public init(
+        identifier: TransactionIdentifier, type: TransactionType, transferringRegistry: RegistryCode,
+        acquiringRegistry: RegistryCode, status: TransactionStatus, responseCodes: [DESResponseCode] = [],
+        blocks: [UnitBlock], proposedAt: Date, statusAt: Date
+    ) {
+        self.identifier = identifier
+        self.type = type
+        self.transferringRegistry = transferringRegistry
+        self.acquiringRegistry = acquiringRegistry
+        self.status = status
+        self.responseCodes = responseCodes
+        self.blocks = blocks
+        self.proposedAt = proposedAt
+        self.statusAt = statusAt
+    }
+
+    /// Blocks of a transaction still in flight are reserved: no other transaction may move them (ITL check 5202).
+    /// Status 3 (discrepancy) ends the transaction for the ITL, the registry only terminates it on its side.
+    public var reservesUnits: Bool { !status.isFinal && status != .checkedDiscrepancy }
+}
+
+/// Why the ITL's record refused an operation; nothing was changed.
+public enum ITLRecordError: Error, Hashable, Sendable, CustomStringConvertible {
+    case duplicateTransaction(TransactionIdentifier)
+    case unknownTransaction(TransactionIdentifier)
+    case notDurable(synchronous: Int, path: String)
+    case notWriteAheadLogged(journalMode: String, path: String)
+    case unitsNotHeld(transaction: TransactionIdentifier, block: UnitBlock, registry: RegistryCode)
+    case corruptRow(table: String, detail: String)
+    case database(String)
+
+    public var description: String {
+        switch self {
+        case .duplicateTransaction(let id): "transaction \(id) is already in the ITL log"
+        case .unknownTransaction(let id): "transaction \(id) is not in the ITL log"
+        case .notDurable(let synchronous, let path):
+            "\(path): SQLite synchronous is \(synchronous), not FULL (2); the ITL record refuses to run"
+        case .notWriteAheadLogged(let mode, let path): "\(path): journal mode is '\(mode)', not WAL"
+        case .unitsNotHeld(let id, let block, let registry):
+            "transaction \(id): block \(block) is not wholly held by \(registry) in the ITL record"
+        case .corruptRow(let table, let detail): "ITL record table \(table) holds an unreadable row: \(detail)"
+        case .database(let detail): "ITL record database error: \(detail)"
+        }
+    }
+}
+
+/// The ITL's durable memory: who holds which serials of each originating registry, and the transaction log.
+///
+/// One SQLite file in WAL mode with `synchronous = FULL` set after opening and read back (STACK.md section 5, as
+/// RegistryStore does). Holdings change only when a transaction completes (`complete`), in the same SQLite
+/// transaction that marks it completed, so the record never shows a half-applied transfer. Reconciliation
+/// (DOMAIN.md section 4) will read `holdings(heldBy:)` to compare totals and blocks; notices will add a table.
+public final class ITLHoldingsRecord: Sendable {
+    private let pool: DatabasePool
+    public let path: String
+
+    public init(path: String) throws(ITLRecordError) {
+        self.path = path
+        do {
+            var configuration = Configuration()
+            configuration.label = "ITLHoldingsRecord"
+            configuration.busyMode = .timeout(5)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            let synchronous = try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            }
+            guard synchronous == 2 else {
+                try? pool.close()
+                throw ITLRecordError.notDurable(synchronous: synchronous, path: path)
+            }
+            let mode = try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+            guard mode.lowercased() == "wal" else {
+                try? pool.close()
+                throw ITLRecordError.notWriteAheadLogged(journalMode: mode, path: path)
+            }
+            try pool.write { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE IF NOT EXISTS holding (
+                            originatingRegistry TEXT NOT NULL, serialStart INTEGER NOT NULL,
+                            serialEnd INTEGER NOT NULL, holder TEXT NOT NULL, cancelled INTEGER NOT NULL,
+                            attributes TEXT NOT NULL, PRIMARY KEY (originatingRegistry, serialStart));
+                        CREATE TABLE IF NOT EXISTS transactionLog (
+                            identifier TEXT PRIMARY KEY NOT NULL, type INTEGER NOT NULL,
+                            transferringRegistry TEXT NOT NULL, acquiringRegistry TEXT NOT NULL,
+                            status INTEGER NOT NULL, responseCodes TEXT NOT NULL, blocks TEXT NOT NULL,
+                            proposedAt REAL NOT NULL, statusAt REAL NOT NULL);
+                        """)
+            }
+            self.pool = pool
+        } catch let error as ITLRecordError {
+            throw error
+        } catch {
+            throw .database("\(path): \(error)")
+        }
+    }
+
+    /// The writer's `synchronous` setting as SQLite reports it now (2 = FULL).
+    public func synchronousSetting() throws(ITLRecordError) -> Int {
+        try run { try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 } }
+    }
+
+    // MARK: Holdings
+
+    /// Every recorded block of `originatingRegistry` sharing a serial with `range`, in serial order.
+    public func holdings(of originatingRegistry: RegistryCode, overlapping range: SerialRange)
+        throws(ITLRecordError) -> [ITLHolding]
+    {
+        try run {
+            try pool.read { db in
+                try Self.overlapping(db, originatingRegistry, range)
+            }
+        }
+    }
+
+    /// Everything a registry holds according to the ITL (what reconciliation compares against).
+    public func holdings(heldBy registry: RegistryCode) throws(ITLRecordError) -> [ITLHolding] {
+        try run {
+            try pool.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT * FROM holding WHERE holder = ? ORDER BY originatingRegistry, serialStart",
+                    arguments: [registry.rawValue]
+                ).map(Self.holding)
+            }
+        }
+    }
+
+    // MARK: Transaction log
+
+    /// Logs a new transaction; a second proposal with the same identifier is refused (DOMAIN.md section 4).
+    public func log(_ entry: ITLTransactionEntry) throws(ITLRecordError) {
+        try run {
+            try pool.write { db in
+                if try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM transactionLog WHERE identifier = ?",
+                    arguments: [entry.identifier.rawValue]) ?? false
+                {
+                    throw ITLRecordError.duplicateTransaction(entry.identifier)
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO transactionLog (identifier, type, transferringRegistry, acquiringRegistry, status,
+                            responseCodes, blocks, proposedAt, statusAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        entry.identifier.rawValue, entry.type.rawValue, entry.transferringRegistry.rawValue,
+                        entry.acquiringRegistry.rawValue, entry.status.rawValue, Self.codesText(entry.responseCodes),
+                        try Self.blocksText(entry.blocks), entry.proposedAt.timeIntervalSince1970,
+                        entry.statusAt.timeIntervalSince1970,
+                    ])
+            }
+        }
+    }
+
+    public func transaction(_ identifier: TransactionIdentifier) throws(ITLRecordError) -> ITLTransactionEntry? {
+        try run {
+            try pool.read { db in
+                try Row.fetchOne(
+                    db, sql: "SELECT * FROM transactionLog WHERE identifier = ?", arguments: [identifier.rawValue]
+                ).map(Self.entry)
+            }
+        }
+    }
+
+    /// Transactions not yet final (in flight): their blocks are reserved, and the relay times them out.
+    public func openTransactions() throws(ITLRecordError) -> [ITLTransactionEntry] {
+        try run {
+            try pool.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT * FROM transactionLog WHERE status IN (1, 2, 8) ORDER BY proposedAt, identifier"
+                ).map(Self.entry)
+            }
+        }
+    }
+
+    /// Records a status that does not move units (checked, accepted, rejected, terminated, cancelled).
+    public func setStatus(
+        _ identifier: TransactionIdentifier, _ status: TransactionStatus, codes: [DESResponseCode] = [], at date: Date
+    ) throws(ITLRecordError) {
+        try run {
+            try pool.write { db in
+                try db.execute(
+                    sql: "UPDATE transactionLog SET status = ?, responseCodes = ?, statusAt = ? WHERE identifier = ?",
+                    arguments: [
+                        status.rawValue, Self.codesText(codes), date.timeIntervalSince1970, identifier.rawValue,
+                    ])
+                guard db.changesCount == 1 else { throw ITLRecordError.unknownTransaction(identifier) }
+            }
+        }
+    }
+
+    /// Completes a transaction: applies its blocks to the holdings and marks it 4, atomically.
+    ///
+    /// Issuance records new blocks held by the acquiring registry; cancellation marks the blocks cancelled where
+    /// they are; every other type moves them from the transferring to the acquiring registry, splitting recorded
+    /// blocks where the transaction takes part of one.
+    public func complete(_ identifier: TransactionIdentifier, at date: Date) throws(ITLRecordError) {
+        try run {
+            try pool.write { db in
+                guard
+                    let entry = try Row.fetchOne(
+                        db, sql: "SELECT * FROM transactionLog WHERE identifier = ?",
+                        arguments: [identifier.rawValue]
+                    ).map(Self.entry)
+                else { throw ITLRecordError.unknownTransaction(identifier) }
+                for block in entry.blocks {
+                    if entry.type == .issuance {
+                        try Self.insert(db, ITLHolding(block: block, holder: entry.acquiringRegistry))
+                    } else {
+                        try Self.move(db, block, entry: entry)
+                    }
+                }
+                try db.execute(
+                    sql: "UPDATE transactionLog SET status = 4, statusAt = ? WHERE identifier = ?",
+                    arguments: [date.timeIntervalSince1970, identifier.rawValue])
+            }
+        }
+    }
+
+    // MARK: SQL helpers
+
+    private static func move(_ db: Database, _ block: UnitBlock, entry: ITLTransactionEntry) throws {
+        let rows = try overlapping(db, block.originatingRegistry, block.range)
+        let covered = rows.reduce(Int64(0)) { total, row in
+            total + (row.block.range.intersection(block.range)?.count ?? 0)
+        }
+        guard covered == block.quantity,
+            rows.allSatisfy({ $0.holder == entry.transferringRegistry && !$0.isCancelled })
+        else {
+            throw ITLRecordError.unitsNotHeld(
+                transaction: entry.identifier, block: block, registry: entry.transferringRegistry)
+        }
+        for row in rows {
+            try db.execute(
+                sql: "DELETE FROM holding WHERE originatingRegistry = ? AND serialStart = ?",
+                arguments: [row.block.originatingRegistry.rawValue, row.block.range.start])
+            for rest in row.block.range.subtracting(block.range) {
+                try insert(db, ITLHolding(block: row.block.with(range: rest), holder: row.holder))
+            }
+            guard let moved = row.block.range.intersection(block.range) else { continue }
+            // The transaction's attributes win (carry-over and expiry date change alter them on the way).
+            let holding =
+                entry.type == .cancellation
+                ? ITLHolding(block: block.with(range: moved), holder: row.holder, isCancelled: true)
+                : ITLHolding(block: block.with(range: moved), holder: entry.acquiringRegistry)
+            try insert(db, holding)
+        }
+    }
+
+    private static func overlapping(_ db: Database, _ registry: RegistryCode, _ range: SerialRange) throws
+        -> [ITLHolding]
+    {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM holding WHERE originatingRegistry = ? AND serialStart <= ? AND serialEnd >= ?
+                ORDER BY serialStart
+                """,
+            arguments: [registry.rawValue, range.end, range.start]
+        ).map(holding)
+    }
+
+    private static func insert(_ db: Database, _ holding: ITLHolding) throws {
+        let attributes = try String(decoding: JSONEncoder().encode(holding.block.attributes), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO holding (originatingRegistry, serialStart, serialEnd, holder, cancelled, attributes)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                holding.block.originatingRegistry.rawValue, holding.block.range.start, holding.block.range.end,
+                holding.holder.rawValue, holding.isCancelled, attributes,
+            ])
+    }
+
+    private static func holding(_ row: Row) throws -> ITLHolding {
+        let text: String = row["attributes"]
+        let holder: String = row["holder"]
+        do {
+            let attributes = try JSONDecoder().decode(UnitAttributes.self, from: Data(text.utf8))
+            let range = try SerialRange(row["serialStart"], row["serialEnd"])
+            return ITLHolding(
+                block: UnitBlock(range: range, attributes: attributes), holder: try RegistryCode(holder),
+                isCancelled: row["cancelled"])
+        } catch {
+            throw ITLRecordError.corruptRow(table: "holding", detail: "\(error)")
+        }
+    }
+
+    private static func entry(_ row: Row) throws -> ITLTransactionEntry {
+        do {
+            let blocksText: String = row["blocks"]
+            let codesText: String = row["responseCodes"]
+            guard let type = TransactionType(rawValue: row["type"]),
+                let status = TransactionStatus(rawValue: row["status"])
+            else { throw ITLRecordError.corruptRow(table: "transactionLog", detail: "type or status code") }
+            return ITLTransactionEntry(
+                identifier: try TransactionIdentifier(row["identifier"]), type: type,
+                transferringRegistry: try RegistryCode(row["transferringRegistry"]),
+                acquiringRegistry: try RegistryCode(row["acquiringRegistry"]), status: status,
+                responseCodes: codesText.split(separator: ",").compactMap { Int($0).map { DESResponseCode($0) } },
+                blocks: try JSONDecoder().decode([UnitBlock].self, from: Data(blocksText.utf8)),
+                proposedAt: Date(timeIntervalSince1970: row["proposedAt"]),
+                statusAt: Date(timeIntervalSince1970: row["statusAt"]))
+        } catch let error as ITLRecordError {
+            throw error
+        } catch {
+            throw ITLRecordError.corruptRow(table: "transactionLog", detail: "\(error)")
+        }
+    }
+
+    private static func codesText(_ codes: [DESResponseCode]) -> String {
+        codes.map { String($0.rawValue) }.joined(separator: ",")
+    }
+
+    private static func blocksText(_ blocks: [UnitBlock]) throws -> String {
+        String(decoding: try JSONEncoder().encode(blocks), as: UTF8.self)
+    }
+
+    private func run<T>(_ body: () throws -> T) throws(ITLRecordError) -> T {
+        do { return try body() } catch let error as ITLRecordError { throw error } catch {
+            throw .database("\(path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,442 @@
+import DES
+import Foundation
+import GRDB
+import RegistryCore
+
+/// What the registry simulator answers a request with, and what it then sends the ITL on its own.
+public struct NationalRegistryReply: Sendable {
+    public var response: DESResponse
+    /// Notifications for the ITL, to send after the response (DES answers are asynchronous).
+    public var toITL: [AcceptNotificationRequest]
+
+    public init(response: DESResponse, toITL: [AcceptNotificationRequest] = []) {
+        self.response = response
+        self.toITL = toITL
+    }
+}
+
+/// The national-registry simulator's logic: its own accounts, holdings and policy, in its own SQLite file.
+///
+/// Independent of the daemon's engine (DESIGN.md, `Simulators`): the acquiring-registry checks are written here
+/// from DOMAIN.md section 4, and Party policy comes from a `PeerRuleBook` evaluated at the transaction's time on
+/// this registry's clock (CH refusing CP1 units from 2015-04-30, GB closed from 2021-01-01: 5904).
+public final class NationalRegistry: Sendable {
+    public let code: RegistryCode
+    public let path: String
+    private let pool: DatabasePool
+    private let rules: PeerRuleBook
+    private let clock: @Sendable () -> Date
+
+    /// Statuses kept per transaction: incoming ones (the ITL relayed them) and outgoing ones (proposed here).
+    enum Direction: String { case incoming, outgoing }
+
+    public init(
+        code: RegistryCode, path: String, rules: PeerRuleBook, clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws(NationalRegistryError) {
+        self.code = code
+        self.path = path
+        self.rules = rules
+        self.clock = clock
+        do {
+            var configuration = Configuration()
+            configuration.label = "NationalRegistry-\(code)"
+            configuration.busyMode = .timeout(5)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            let synchronous = try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            }
+            guard synchronous == 2 else {
+                try? pool.close()
+                throw NationalRegistryError.notDurable(synchronous: synchronous, path: path)
+            }
+            try pool.write { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE IF NOT EXISTS account (
+                            identifier INTEGER PRIMARY KEY NOT NULL, type INTEGER NOT NULL, open INTEGER NOT NULL,
+                            eligibleUnitTypes TEXT NOT NULL);
+                        CREATE TABLE IF NOT EXISTS holding (
+                            account INTEGER NOT NULL REFERENCES account(identifier),
+                            originatingRegistry TEXT NOT NULL, serialStart INTEGER NOT NULL,
+                            serialEnd INTEGER NOT NULL, attributes TEXT NOT NULL, reservedBy TEXT,
+                            PRIMARY KEY (originatingRegistry, serialStart));
+                        CREATE TABLE IF NOT EXISTS registryTransaction (
+                            identifier TEXT PRIMARY KEY NOT NULL, direction TEXT NOT NULL,
+                            account INTEGER NOT NULL, blocks TEXT NOT NULL, status INTEGER NOT NULL,
+                            responseCodes TEXT NOT NULL);
+                        """)
+            }
+            self.pool = pool
+        } catch let error as NationalRegistryError {
+            throw error
+        } catch {
+            throw .database("\(path): \(error)")
+        }
+    }
+
+    // MARK: Accounts and holdings
+
+    public func openAccount(_ account: NationalRegistryAccount) throws(NationalRegistryError) {
+        try run {
+            try pool.write { db in
+                if try Self.account(db, account.identifier) != nil {
+                    throw NationalRegistryError.accountExists(account.identifier)
+                }
+                try db.execute(
+                    sql: "INSERT INTO account (identifier, type, open, eligibleUnitTypes) VALUES (?, ?, ?, ?)",
+                    arguments: [
+                        account.identifier, account.type.rawValue, account.isOpen,
+                        account.eligibleUnitTypes.map { String($0.rawValue) }.sorted().joined(separator: ","),
+                    ])
+            }
+        }
+    }
+
+    public func closeAccount(_ identifier: Int64) throws(NationalRegistryError) {
+        try run {
+            try pool.write { db in
+                try db.execute(sql: "UPDATE account SET open = 0 WHERE identifier = ?", arguments: [identifier])
+                guard db.changesCount == 1 else { throw NationalRegistryError.unknownAccount(identifier) }
+            }
+        }
+    }
+
+    public func account(_ identifier: Int64) throws(NationalRegistryError) -> NationalRegistryAccount? {
+        try run { try pool.read { db in try Self.account(db, identifier) } }
+    }
+
+    /// The blocks an account holds, reserved ones included, in serial order.
+    public func holdings(of account: Int64) throws(NationalRegistryError) -> [UnitBlock] {
+        try run {
+            try pool.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT * FROM holding WHERE account = ? ORDER BY originatingRegistry, serialStart",
+                    arguments: [account]
+                ).map(Self.block)
+            }
+        }
+    }
+
+    /// Puts blocks into an account as the scenario's starting position (units this registry held before the
+    /// simulation began; the ITL record is seeded with the same blocks).
+    public func seed(_ blocks: [UnitBlock], into account: Int64) throws(NationalRegistryError) {
+        try run {
+            try pool.write { db in
+                guard try Self.account(db, account) != nil else { throw NationalRegistryError.unknownAccount(account) }
+                for block in blocks { try Self.insert(db, block, account: account, reservedBy: nil) }
+            }
+        }
+    }
+
+    /// The status this registry has for a transaction, if it knows it.
+    public func status(of identifier: TransactionIdentifier) throws(NationalRegistryError) -> TransactionStatus? {
+        try run {
+            try pool.read { db in
+                try Int.fetchOne(
+                    db, sql: "SELECT status FROM registryTransaction WHERE identifier = ?",
+                    arguments: [identifier.rawValue]
+                ).flatMap(TransactionStatus.init(rawValue:))
+            }
+        }
+    }
+
+    // MARK: Requests from the ITL
+
+    /// Dispatches a request that arrived from the ITL; nil for operations the simulator does not serve yet.
+    public func handle(_ request: DESRequest, authenticatedSender: RegistryCode?) throws(NationalRegistryError)
+        -> NationalRegistryReply?
+    {
+        switch request {
+        case .acceptProposal(let proposal): try receiveProposal(proposal, authenticatedSender)
+        case .acceptNotification(let notification): try receiveNotification(notification, authenticatedSender)
+        default: nil
+        }
+    }
+
+    /// An external transfer into this registry, relayed by the ITL: runs the acquiring-registry checks and answers
+    /// 8 Accepted or 6 Rejected with 5902/5903/5904/5906. A repeated proposal gets the first answer again.
+    public func receiveProposal(_ proposal: AcceptProposalRequest, _ sender: RegistryCode?)
+        throws(NationalRegistryError) -> NationalRegistryReply
+    {
+        if let refusal = envelopeRefusal(proposal.from, proposal.to, proposal.majorVersion, proposal.minorVersion,
+            sender)
+        {
+            return NationalRegistryReply(response: .acceptProposal(AcceptProposalResponse(result: .refused(refusal))))
+        }
+        let transaction = proposal.proposedTransaction
+        let received = DESResponse.acceptProposal(AcceptProposalResponse(result: .received))
+        let blocks = transaction.proposalUnitBlocks.map(\.block)
+        let accountID =
+            transaction.acquiringRegistryAccountIdentifier
+            ?? transaction.proposalUnitBlocks.first?.acquiringAccountIdentifier
+        let now = clock()
+        let codes: [DESResponseCode] = try run {
+            try pool.write { db in
+                if let previous = try Row.fetchOne(
+                    db, sql: "SELECT status, responseCodes FROM registryTransaction WHERE identifier = ?",
+                    arguments: [transaction.transactionIdentifier.rawValue])
+                {
+                    let text: String = previous["responseCodes"]
+                    return Self.codes(text)
+                }
+                let codes = try self.acquiringChecks(db, transaction, accountID: accountID, blocks: blocks, at: now)
+                try db.execute(
+                    sql: """
+                        INSERT INTO registryTransaction (identifier, direction, account, blocks, status, responseCodes)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        transaction.transactionIdentifier.rawValue, Direction.incoming.rawValue, accountID ?? 0,
+                        try Self.blocksText(blocks), (codes.isEmpty ? TransactionStatus.accepted : .rejected).rawValue,
+                        codes.map { String($0.rawValue) }.joined(separator: ","),
+                    ])
+                return codes
+            }
+        }
+        let answer = notification(
+            transaction.transactionIdentifier, codes.isEmpty ? .accepted : .rejected, party: 2,
+            codes.map { DESEvaluationResult(responseCode: $0) })
+        return NationalRegistryReply(response: received, toITL: [answer])
+    }
+
+    /// A status from the ITL: 4 credits an accepted incoming transfer; for this registry's own proposals 8 debits
+    /// the reserved blocks and answers 4, while 3, 6 and 7 release them (3 is answered with 5 Terminated).
+    public func receiveNotification(_ notification: AcceptNotificationRequest, _ sender: RegistryCode?)
+        throws(NationalRegistryError) -> NationalRegistryReply
+    {
+        func reply(_ result: DESResult, _ toITL: [AcceptNotificationRequest] = []) -> NationalRegistryReply {
+            NationalRegistryReply(
+                response: .acceptNotification(AcceptNotificationResponse(result: result)), toITL: toITL)
+        }
+        if let refusal = envelopeRefusal(
+            notification.from, notification.to, notification.majorVersion, notification.minorVersion, sender)
+        {
+            return reply(.refused(refusal))
+        }
+        let id = notification.transactionIdentifier
+        let incoming = notification.transactionStatus
+        return try run {
+            try pool.write { db in
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT * FROM registryTransaction WHERE identifier = ?", arguments: [id.rawValue]),
+                    let current = TransactionStatus(rawValue: row["status"]),
+                    let direction = Direction(rawValue: row["direction"])
+                else { return reply(.refused([ITLRelay.unknownTransaction])) }
+                if current.isFinal { return reply(.received) }
+                let account: Int64 = row["account"]
+                let blocksText: String = row["blocks"]
+                switch (direction, current, incoming) {
+                case (.incoming, .accepted, .completed):
+                    let blocks = try Self.decodeBlocks(blocksText)
+                    for block in blocks { try Self.insert(db, block, account: account, reservedBy: nil) }
+                    try Self.setStatus(db, id, .completed)
+                    return reply(.received)
+                case (.incoming, .accepted, .terminated), (.incoming, .accepted, .cancelled):
+                    try Self.setStatus(db, id, incoming)
+                    return reply(.received)
+                case (.outgoing, .proposed, .accepted):
+                    try db.execute(sql: "DELETE FROM holding WHERE reservedBy = ?", arguments: [id.rawValue])
+                    try Self.setStatus(db, id, .completed)
+                    return reply(.received, [self.notification(id, .completed, party: 1, [])])
+                case (.outgoing, .proposed, .rejected), (.outgoing, .proposed, .cancelled),
+                    (.outgoing, .proposed, .checkedDiscrepancy):
+                    try db.execute(
+                        sql: "UPDATE holding SET reservedBy = NULL WHERE reservedBy = ?", arguments: [id.rawValue])
+                    let outcome: TransactionStatus = incoming == .checkedDiscrepancy ? .terminated : incoming
+                    try Self.setStatus(db, id, outcome)
+                    let answer = outcome == .terminated ? [self.notification(id, .terminated, party: 1, [])] : []
+                    return reply(.received, answer)
+                default:
+                    return reply(.refused([ITLRelay.unexpectedStatus]))
+                }
+            }
+        }
+    }
+
+    // MARK: Proposing
+
+    /// Proposes an external transfer out of one of this registry's accounts: reserves the blocks (they can no
+    /// longer move) and returns the acceptProposal for the ITL. The blocks are debited when the ITL relays 8.
+    public func proposeTransfer(
+        _ identifier: TransactionIdentifier, from account: Int64, blocks: [UnitBlock], to acquiring: RegistryCode,
+        acquiringAccount: Int64, acquiringAccountType: AccountType
+    ) throws(NationalRegistryError) -> AcceptProposalRequest {
+        guard identifier.registry == code else { throw .transactionNotOurs(identifier, registry: code) }
+        let transferring: NationalRegistryAccount = try run {
+            try pool.write { db in
+                guard let source = try Self.account(db, account) else {
+                    throw NationalRegistryError.unknownAccount(account)
+                }
+                guard source.isOpen else { throw NationalRegistryError.accountClosed(account) }
+                if try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM registryTransaction WHERE identifier = ?",
+                    arguments: [identifier.rawValue]) ?? false
+                {
+                    throw NationalRegistryError.duplicateTransaction(identifier)
+                }
+                for block in blocks { try Self.reserve(db, block, account: account, for: identifier) }
+                try db.execute(
+                    sql: """
+                        INSERT INTO registryTransaction (identifier, direction, account, blocks, status, responseCodes)
+                        VALUES (?, ?, ?, ?, ?, '')
+                        """,
+                    arguments: [
+                        identifier.rawValue, Direction.outgoing.rawValue, account, try Self.blocksText(blocks),
+                        TransactionStatus.proposed.rawValue,
+                    ])
+                return source
+            }
+        }
+        return AcceptProposalRequest(
+            from: code, to: .itl, majorVersion: ITLChecks.majorVersion, minorVersion: ITLChecks.minorVersion,
+            proposedTransaction: DESProposalTransaction(
+                transactionIdentifier: identifier, transactionType: .externalTransfer, transferringRegistryCode: code,
+                transferringRegistryAccountType: transferring.type, transferringRegistryAccountIdentifier: account,
+                acquiringRegistryCode: acquiring, acquiringRegistryAccountType: acquiringAccountType,
+                acquiringRegistryAccountIdentifier: acquiringAccount,
+                proposalUnitBlocks: blocks.map {
+                    DESTransactionUnitBlock(
+                        block: $0, transferringAccountType: transferring.type, transferringAccountIdentifier: account,
+                        acquiringAccountType: acquiringAccountType, acquiringAccountIdentifier: acquiringAccount)
+                }))
+    }
+
+    // MARK: Checks
+
+    /// The acquiring-registry checks of DOMAIN.md section 4. 5902 alone when the account is missing (nothing else
+    /// can be judged); otherwise every finding: 5906 closed, 5903 not eligible, 5904 Party policy.
+    private func acquiringChecks(
+        _ db: Database, _ transaction: DESProposalTransaction, accountID: Int64?, blocks: [UnitBlock], at now: Date
+    ) throws -> [DESResponseCode] {
+        guard transaction.acquiringRegistryCode == code, let accountID, let account = try Self.account(db, accountID)
+        else { return [.accountDoesNotExist] }
+        var codes: [DESResponseCode] = []
+        if !account.isOpen { codes.append(.accountClosed) }
+        let typeMatches = transaction.acquiringRegistryAccountType.map { $0 == account.type } ?? true
+        if !typeMatches || blocks.contains(where: { !account.eligibleUnitTypes.contains($0.attributes.unitType) }) {
+            codes.append(.accountNotEligible)
+        }
+        let facts = TransactionRequestFacts(
+            transactionType: transaction.transactionType, acquiringRegistry: code, unitBlocks: blocks)
+        if case .refused(let refusal) = rules.evaluate(facts, at: now) {
+            codes.append(refusal.responseCode.map { DESResponseCode($0) } ?? .inconsistentWithPartyPolicy)
+        }
+        return codes
+    }
+
+    /// Refusal codes for a message not from the ITL, not to this registry, or not DES 1.1.
+    private func envelopeRefusal(
+        _ from: RegistryCode, _ to: RegistryCode, _ major: Int, _ minor: Int, _ sender: RegistryCode?
+    ) -> [DESResponseCode]? {
+        if major != ITLChecks.majorVersion || minor != ITLChecks.minorVersion { return [.unsupportedVersion] }
+        if from != .itl || sender != .itl { return [.senderMismatch] }
+        if to != code { return [.wrongRecipient] }
+        return nil
+    }
+
+    private func notification(
+        _ id: TransactionIdentifier, _ status: TransactionStatus, party: Int, _ findings: [DESEvaluationResult]
+    ) -> AcceptNotificationRequest {
+        AcceptNotificationRequest(
+            from: code, to: .itl, majorVersion: ITLChecks.majorVersion, minorVersion: ITLChecks.minorVersion,
+            transactionIdentifier: id, transactionStatus: status, partyType: party, evaluationResult: findings)
+    }
+
+    // MARK: SQL helpers
+
+    private static func reserve(_ db: Database, _ block: UnitBlock, account: Int64, for id: TransactionIdentifier)
+        throws
+    {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM holding WHERE originatingRegistry = ? AND serialStart <= ? AND serialEnd >= ?
+                ORDER BY serialStart
+                """,
+            arguments: [block.originatingRegistry.rawValue, block.range.end, block.range.start])
+        var held: [UnitBlock] = []
+        for row in rows {
+            let owner: Int64 = row["account"]
+            let reservedBy: String? = row["reservedBy"]
+            guard owner == account, reservedBy == nil else {
+                throw NationalRegistryError.unitsNotAvailable(account: account, block: block)
+            }
+            held.append(try Self.block(row))
+        }
+        let covered = held.reduce(Int64(0)) { $0 + ($1.range.intersection(block.range)?.count ?? 0) }
+        guard covered == block.quantity,
+            held.allSatisfy({ $0.attributes.unitType == block.attributes.unitType })
+        else { throw NationalRegistryError.unitsNotAvailable(account: account, block: block) }
+        for piece in held {
+            try db.execute(
+                sql: "DELETE FROM holding WHERE originatingRegistry = ? AND serialStart = ?",
+                arguments: [piece.originatingRegistry.rawValue, piece.range.start])
+            for rest in piece.range.subtracting(block.range) {
+                try insert(db, piece.with(range: rest), account: account, reservedBy: nil)
+            }
+            if let taken = piece.range.intersection(block.range) {
+                try insert(db, piece.with(range: taken), account: account, reservedBy: id.rawValue)
+            }
+        }
+    }
+
+    private static func account(_ db: Database, _ identifier: Int64) throws -> NationalRegistryAccount? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM account WHERE identifier = ?", arguments: [identifier])
+        else { return nil }
+        let eligible: String = row["eligibleUnitTypes"]
+        return NationalRegistryAccount(
+            identifier: identifier, type: AccountType(row["type"] as Int), isOpen: row["open"],
+            eligibleUnitTypes: Set(eligible.split(separator: ",").compactMap { Int($0).flatMap(UnitType.init) }))
+    }
+
+    private static func insert(_ db: Database, _ block: UnitBlock, account: Int64, reservedBy: String?) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO holding (account, originatingRegistry, serialStart, serialEnd, attributes, reservedBy)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                account, block.originatingRegistry.rawValue, block.range.start, block.range.end,
+                String(decoding: try JSONEncoder().encode(block.attributes), as: UTF8.self), reservedBy,
+            ])
+    }
+
+    private static func block(_ row: Row) throws -> UnitBlock {
+        let text: String = row["attributes"]
+        do {
+            return UnitBlock(
+                range: try SerialRange(row["serialStart"], row["serialEnd"]),
+                attributes: try JSONDecoder().decode(UnitAttributes.self, from: Data(text.utf8)))
+        } catch {
+            throw NationalRegistryError.corruptRow(table: "holding", detail: "\(error)")
+        }
+    }
+
+    private static func setStatus(_ db: Database, _ id: TransactionIdentifier, _ status: TransactionStatus) throws {
+        try db.execute(
+            sql: "UPDATE registryTransaction SET status = ? WHERE identifier = ?",
+            arguments: [status.rawValue, id.rawValue])
+    }
+
+    private static func codes(_ text: String) -> [DESResponseCode] {
+        text.split(separator: ",").compactMap { Int($0).map { DESResponseCode($0) } }
+    }
+
+    private static func blocksText(_ blocks: [UnitBlock]) throws -> String {
+        String(decoding: try JSONEncoder().encode(blocks), as: UTF8.self)
+    }
+
+    private static func decodeBlocks(_ text: String) throws -> [UnitBlock] {
+        do { return try JSONDecoder().decode([UnitBlock].self, from: Data(text.utf8)) } catch {
+            throw NationalRegistryError.corruptRow(table: "registryTransaction", detail: "\(error)")
+        }
+    }
+
+    private func run<T>(_ body: () throws -> T) throws(NationalRegistryError) -> T {
+        do { return try body() } catch let error as NationalRegistryError { throw error } catch {
+            throw .database("\(path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import RegistryCore
+import RegistryNet
+
+/// The JSON configuration of `itl-sim` and `registry-sim` (given with `--config`).
+///
+/// One shape for both; the ITL ignores `ruleFile` and `accounts`, a registry ignores `registries`.
+public struct SimulatorConfiguration: Codable, Sendable {
+    public struct Listen: Codable, Sendable {
+        public var host: String
+        public var port: Int
+        public var path: String?
+    }
+
+    /// A party this simulator talks to: its code, DES endpoint and the certificate name it is recognised by.
+    public struct Peer: Codable, Sendable {
+        public var code: String
+        public var url: String
+        /// The certificate subject CN (development certificates), or else `subjectAlternativeURI`.
+        public var commonName: String?
+        public var subjectAlternativeURI: String?
+    }
+
+    public struct Account: Codable, Sendable {
+        public var identifier: Int64
+        public var type: Int
+        public var open: Bool?
+        public var eligibleUnitTypes: [Int]?
+    }
+
+    public var code: String
+    public var listen: Listen
+    public var tls: TLSIdentity
+    public var peers: [Peer]
+    public var databasePath: String
+    /// The simulated time at start-up (ISO 8601); it then runs at the wall clock's pace. Absent: the real time.
+    public var clockStart: String?
+    /// ITL only: registries it knows, with `operational` or `notOperational`.
+    public var registries: [String: String]?
+    /// ITL only: seconds an acquiring registry may stay silent before the proposal is cancelled (default 24 h).
+    public var acquiringResponseTimeoutSeconds: Double?
+    /// Registry only: the peer rule file its Party policy comes from (deploy/peer-rules.json format).
+    public var ruleFile: String?
+    /// Registry only: accounts opened at start when missing.
+    public var accounts: [Account]?
+
+    /// Reads and validates a configuration file; the error names the file and what is wrong.
+    public static func load(path: String) throws(SimulatorConfigurationError) -> SimulatorConfiguration {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw SimulatorConfigurationError(path: path, problem: "cannot be read: \(error.localizedDescription)")
+        }
+        let configuration: SimulatorConfiguration
+        do { configuration = try JSONDecoder().decode(SimulatorConfiguration.self, from: data) } catch {
+            throw SimulatorConfigurationError(path: path, problem: "is not a valid configuration: \(error)")
+        }
+        do { _ = try configuration.registryCode() } catch {
+            throw SimulatorConfigurationError(path: path, problem: "code: \(error)")
+        }
+        return configuration
+    }
+
+    public func registryCode() throws(RegistryCodeError) -> RegistryCode { try RegistryCode(code) }
+
+    public func directory() throws(SimulatorConfigurationError) -> PeerDirectory {
+        var entries: [PeerDirectory.Entry] = []
+        for peer in peers {
+            let identity: PeerDirectory.ExpectedIdentity
+            if let name = peer.commonName {
+                identity = .commonName(name)
+            } else if let uri = peer.subjectAlternativeURI {
+                identity = .subjectAlternativeName(.uri(uri))
+            } else {
+                throw SimulatorConfigurationError(
+                    path: "peers", problem: "peer \(peer.code) has neither commonName nor subjectAlternativeURI")
+            }
+            entries.append(PeerDirectory.Entry(registryCode: peer.code, expectedIdentity: identity, url: peer.url))
+        }
+        do { return try PeerDirectory(entries: entries) } catch {
+            throw SimulatorConfigurationError(path: "peers", problem: error.description)
+        }
+    }
+
+    /// The simulated clock: `clockStart` plus the time elapsed since this call.
+    public func clock() throws(SimulatorConfigurationError) -> @Sendable () -> Date {
+        guard let clockStart else { return { Date() } }
+        guard let start = ISO8601DateFormatter().date(from: clockStart) else {
+            throw SimulatorConfigurationError(path: "clockStart", problem: "'\(clockStart)' is not an ISO 8601 instant")
+        }
+        let origin = Date()
+        return { start.addingTimeInterval(Date().timeIntervalSince(origin)) }
+    }
+
+    public func registryStates() throws(SimulatorConfigurationError) -> [RegistryCode: ITLRegistryState] {
+        var states: [RegistryCode: ITLRegistryState] = [:]
+        for (code, state) in registries ?? [:] {
+            guard let registry = try? RegistryCode(code) else {
+                throw SimulatorConfigurationError(path: "registries", problem: "'\(code)' is not a registry code")
+            }
+            switch state {
+            case "operational": states[registry] = .operational
+            case "notOperational": states[registry] = .notOperational
+            default:
+                throw SimulatorConfigurationError(
+                    path: "registries.\(code)", problem: "'\(state)' is neither operational nor notOperational")
+            }
+        }
+        return states
+    }
+}
+
+public struct SimulatorConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var path: String
+    public var problem: String
+    public var description: String { "configuration \(path) \(problem)" }
+}

@@ -1,0 +1,139 @@
+import DES
+import Foundation
+import Logging
+import RegistryCore
+import RegistryNet
+
+/// The glue between `DESHTTPSServer` and the simulators' logic: decode, authenticate by certificate, answer.
+///
+/// Malformed messages get the codec's SOAP fault (Client); a failure of the simulator's own database gets a Server
+/// fault, so a registry under test sees a DES-shaped answer whatever happens.
+enum SimulatorSOAP {
+    static func fault(_ fault: DESFault) -> DESOutboundResponse {
+        DESOutboundResponse(status: 500, body: DESCodec.encode(fault))
+    }
+
+    static func answer(_ response: DESResponse) -> DESOutboundResponse {
+        DESOutboundResponse(status: 200, body: DESCodec.encode(response.message))
+    }
+
+    /// The registry the client certificate belongs to in the directory, or nil if it matches no single entry.
+    static func sender(_ peer: PeerIdentity, _ directory: PeerDirectory) -> RegistryCode? {
+        guard case .success(let entry) = directory.entry(for: peer) else { return nil }
+        return try? RegistryCode(entry.registryCode)
+    }
+
+    static func notServed(_ operation: DESOperation, by simulator: String) -> DESOutboundResponse {
+        fault(DESFault(code: .client, string: "operation \(operation) is not served by the \(simulator)"))
+    }
+}
+
+/// Sends what a simulator initiates over HTTPS to the peer's URL from the directory, and reads the acknowledgement.
+///
+/// A message that cannot be delivered is logged and not retried: the DES recovery is the registry's
+/// getTransactionStatus and the ITL's time-out, which the end-to-end suite exercises on purpose.
+public struct SimulatorDelivery: Sendable {
+    let client: DESHTTPSClient
+    let directory: PeerDirectory
+    let logger: Logger
+
+    public init(
+        client: DESHTTPSClient, directory: PeerDirectory, logger: Logger = Logger(label: "simulators.delivery")
+    ) {
+        self.client = client
+        self.directory = directory
+        self.logger = logger
+    }
+
+    /// Sends one request and returns the peer's response (nil when it could not be delivered or read).
+    @discardableResult
+    public func send(_ request: DESRequest, to recipient: RegistryCode) async -> DESResponse? {
+        guard let entry = directory.entry(forRegistryCode: recipient.rawValue) else {
+            logger.error("no directory entry for \(recipient); \(request.operation) not sent")
+            return nil
+        }
+        do {
+            let reply = try await client.send(
+                to: entry.url, soapAction: request.operation.soapAction, body: DESCodec.encode(request.message))
+            return try DESCodec.decodeResponse(reply.body, operation: request.operation)
+        } catch {
+            logger.warning("\(request.operation) to \(recipient) failed: \(error)")
+            return nil
+        }
+    }
+}
+
+/// The ITL simulator's DES endpoint (transactionlog.wsdl), with the HTTP 500 fault injection of `ITLFaultPlan`.
+public struct ITLEndpoint: DESRequestHandler {
+    let relay: ITLRelay
+    let directory: PeerDirectory
+    let faults: FaultInjectingOutbound?
+
+    public init(relay: ITLRelay, directory: PeerDirectory, faults: FaultInjectingOutbound?) {
+        self.relay = relay
+        self.directory = directory
+        self.faults = faults
+    }
+
+    public func handle(_ request: DESInboundRequest) async throws -> DESOutboundResponse {
+        let sender = SimulatorSOAP.sender(request.peer, directory)
+        if let sender, faults?.answersWithServerError(to: sender) == true {
+            return DESOutboundResponse(status: 500, contentType: "text/plain", body: Array("injected fault\n".utf8))
+        }
+        let decoded: DESRequest
+        do {
+            decoded = try DESCodec.decodeRequest(request.body, soapAction: request.soapAction, service: .transactionLog)
+        } catch {
+            return SimulatorSOAP.fault(error.fault)
+        }
+        do {
+            guard let response = try await relay.handle(decoded, authenticatedSender: sender) else {
+                return SimulatorSOAP.notServed(decoded.operation, by: "ITL simulator")
+            }
+            return SimulatorSOAP.answer(response)
+        } catch {
+            return SimulatorSOAP.fault(DESFault(code: .server, string: error.description))
+        }
+    }
+}
+
+/// The registry simulator's DES endpoint (registry.wsdl): answers, then sends its notifications to the ITL.
+public struct NationalRegistryEndpoint: DESRequestHandler {
+    let registry: NationalRegistry
+    let directory: PeerDirectory
+    let delivery: SimulatorDelivery
+
+    public init(registry: NationalRegistry, directory: PeerDirectory, delivery: SimulatorDelivery) {
+        self.registry = registry
+        self.directory = directory
+        self.delivery = delivery
+    }
+
+    public func handle(_ request: DESInboundRequest) async throws -> DESOutboundResponse {
+        let sender = SimulatorSOAP.sender(request.peer, directory)
+        let decoded: DESRequest
+        do {
+            decoded = try DESCodec.decodeRequest(request.body, soapAction: request.soapAction, service: .registry)
+        } catch {
+            return SimulatorSOAP.fault(error.fault)
+        }
+        do {
+            guard let reply = try registry.handle(decoded, authenticatedSender: sender) else {
+                return SimulatorSOAP.notServed(decoded.operation, by: "registry simulator")
+            }
+            let delivery = delivery
+            let notifications = reply.toITL
+            if !notifications.isEmpty {
+                // After the acknowledgement: DES answers a proposal asynchronously, never inside its response.
+                Task {
+                    for notification in notifications {
+                        await delivery.send(.acceptNotification(notification), to: .itl)
+                    }
+                }
+            }
+            return SimulatorSOAP.answer(reply.response)
+        } catch {
+            return SimulatorSOAP.fault(DESFault(code: .server, string: error.description))
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import RegistryNet
+
+// Copied from Tests/RegistryNetTests (test targets cannot share files).
+/// Fresh development certificates for one test suite, made by `certs/make-dev-certs.sh` in a temporary folder (keys
+/// are never reused between runs), with CDM, CH and ITL certificates, an expired CDM and a CDM from another CA.
+struct DevCertificates: Sendable {
+    let directory: URL
+
+    static func make() throws -> DevCertificates {
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let script = packageRoot.appendingPathComponent("certs/make-dev-certs.sh").path
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("registrynet-certs-\(UUID().uuidString)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script, "--expired", "CDM", "--foreign", "CDM", directory.path, "CDM", "CH", "ITL"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            throw ScriptFailure(message: "make-dev-certs.sh exited \(process.terminationStatus): \(message)")
+        }
+        return DevCertificates(directory: directory)
+    }
+
+    struct ScriptFailure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    /// The identity files of `name` (e.g. "CDM", "CDM-expired", "CDM-foreign"), trusting the development CA.
+    func identity(_ name: String) -> TLSIdentity {
+        TLSIdentity(certificatePath: path("\(name).crt"), privateKeyPath: path("\(name).key"),
+            trustedCAPath: path("ca.crt"))
+    }
+
+    func loaded(_ name: String) throws -> LoadedTLSIdentity { try identity(name).load() }
+}

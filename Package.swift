@@ -55,7 +55,9 @@ let package = Package(
                 "RegistryCore", "DES", "RegistryNet", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "SimulatorsTests", dependencies: ["Simulators", "DES", "RegistryCore", "RegistryNet"]),
+        .testTarget(
+            name: "SimulatorsTests",
+            dependencies: ["Simulators", "DES", "RegistryCore", "RegistryNet", "RegistryTestSupport"]),
         .executableTarget(
             name: "itl-sim",
             dependencies: [
@@ -91,10 +93,12 @@ let package = Package(
         .executableTarget(
             name: "store-crash-writer", dependencies: ["RegistryStore", "RegistryCore"],
             path: "Tests/Support/StoreCrashWriter"),
+        // Test helpers shared by test targets (development certificates from certs/make-dev-certs.sh).
+        .target(name: "RegistryTestSupport", dependencies: ["RegistryNet"], path: "Tests/Support/RegistryTestSupport"),
         .testTarget(
             name: "RegistryNetTests",
             dependencies: [
-                "RegistryNet", .product(name: "NIOCore", package: "swift-nio"),
+                "RegistryNet", "RegistryTestSupport", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),

@@ -2,7 +2,7 @@
 // same SQLite file (synchronous = FULL), and the cost of opening a store of 10^6 blocks and answering balances.
 //
 //   swift run -c release --scratch-path .build-store-rel store-bench [--seconds S] [--rounds R] [--blocks N]
-//       [--keep DIR]
+//       [--keep DIR] [--deep yes|no]
 //
 // Goal: store operations at no less than half the raw rate (the durable flush dominates both). The two are
 // measured in R alternating rounds (raw first in even rounds, store first in odd ones) and compared by the median
@@ -18,6 +18,8 @@ struct Options {
     var blocks = 1_000_000
     /// A directory to keep the large store in between runs (it takes a while to build).
     var keep: String?
+    /// Also time `verify(deep: true)` (decodes every journal payload; slow on purpose).
+    var deep = true
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -28,6 +30,7 @@ struct Options {
             case "--rounds": rounds = value.flatMap(Int.init) ?? rounds
             case "--blocks": blocks = value.flatMap(Int.init) ?? blocks
             case "--keep": keep = value
+            case "--deep": deep = value != "no"
             default:
                 FileHandle.standardError.write(Data("unknown option \(flag)\n".utf8))
                 exit(2)
@@ -199,7 +202,8 @@ func run() throws {
     let verifyNanoseconds = try Measure.once { verifyResult = try big.verify() }
     let peakAfterVerify = Measure.peakResidentBytes()
     var deepResult: StoreVerification?
-    let deepNanoseconds = try Measure.once { deepResult = try big.verify(deep: true) }
+    let deepNanoseconds =
+        options.deep ? try Measure.once { deepResult = try big.verify(deep: true) } : Double.nan
     let peakAfterDeep = Measure.peakResidentBytes()
     let holdings = try big.holdings(matching: HoldingFilter())
     try big.close()
@@ -225,10 +229,12 @@ func run() throws {
     large.add(
         "verify (stream all blocks; \(verifyResult?.isIntact == true ? "intact" : "NOT INTACT"))",
         (verifyNanoseconds / 1e9).formatted(2) + " s", megabytes(peakAfterVerify))
-    large.add(
-        "verify deep (also decode \(deepResult?.journalEntries ?? 0) journal payloads; "
-            + "\(deepResult?.isIntact == true ? "intact" : "NOT INTACT"))",
-        (deepNanoseconds / 1e9).formatted(2) + " s", megabytes(peakAfterDeep))
+    if options.deep {
+        large.add(
+            "verify deep (also decode \(deepResult?.journalEntries ?? 0) journal payloads; "
+                + "\(deepResult?.isIntact == true ? "intact" : "NOT INTACT"))",
+            (deepNanoseconds / 1e9).formatted(2) + " s", megabytes(peakAfterDeep))
+    }
     print("\n## Large store\n")
     print(large.render())
 }

@@ -1,3 +1,4 @@
+import RegistryTestSupport
 import AsyncHTTPClient
 import NIOCore
 import NIOSSL

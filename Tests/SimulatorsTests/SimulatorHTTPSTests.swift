@@ -1,3 +1,4 @@
+import RegistryTestSupport
 import DES
 import Foundation
 import RegistryCore

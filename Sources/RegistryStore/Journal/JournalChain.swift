@@ -129,7 +129,10 @@ struct JournalChainChecker {
         let recomputed = JournalChain.digest(
             previousHash: storedPrevious, sequence: sequence, recordedAt: recordedAt, kind: kind,
             payload: payload)
-        if !recomputed.elementsEqual(hash) {
+        let matches = recomputed.withUnsafeBytes { computed in
+            hash.withUnsafeBytes { stored in computed.elementsEqual(stored) }
+        }
+        if !matches {
             problems.append(.alteredEntry(sequence: sequence))
         }
         previousHash = hash

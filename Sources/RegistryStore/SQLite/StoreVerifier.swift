@@ -74,19 +74,9 @@ enum StoreVerifier {
             }
         }
 
-        var derived: [HoldingKey: Totals] = [:]
+        var derivedTotals = DerivedHoldings()
         var blockCount: Int64 = 0
         var decoder = CachingBlockDecoder()
-        // Consecutive blocks mostly share account, unit type and periods: sum a run, hash once per run.
-        var run: (account: AccountIdentifier, unitType: Int, original: Int, applicable: Int, totals: Totals)?
-        func flush() {
-            guard let run else { return }
-            let key = HoldingKey(
-                account: run.account.shortForm, unitType: run.unitType, original: run.original,
-                applicable: run.applicable)
-            derived[key, default: Totals()].quantity &+= run.totals.quantity
-            derived[key, default: Totals()].blocks &+= run.totals.blocks
-        }
         let blocks = try Row.fetchCursor(
             db.makeStatement(
                 sql: "SELECT \(BlockColumns.selection) FROM blocks ORDER BY originating_registry, serial_start"))
@@ -94,22 +84,11 @@ enum StoreVerifier {
             let placement = try decoder.placement(from: row)
             blockCount += 1
             verifier.consume(placement)
-            guard let account = placement.location.accountIdentifier else { continue }
-            let attributes = placement.block.attributes
-            let unitType = attributes.unitType.rawValue
-            let original = attributes.originalCommitmentPeriod.rawValue
-            let applicable = attributes.applicableCommitmentPeriod.rawValue
-            if let current = run, current.account == account, current.unitType == unitType,
-                current.original == original, current.applicable == applicable
-            {
-                run?.totals.quantity &+= placement.block.quantity
-                run?.totals.blocks &+= 1
-            } else {
-                flush()
-                run = (account, unitType, original, applicable, Totals(quantity: placement.block.quantity, blocks: 1))
+            if let account = placement.location.accountIdentifier {
+                derivedTotals.add(placement.block, in: account)
             }
         }
-        flush()
+        let derived = derivedTotals.byKey()
         for key in Set(stored.keys).union(derived.keys).sorted() {
             let kept = stored[key] ?? Totals()
             let actual = derived[key] ?? Totals()
@@ -122,6 +101,65 @@ enum StoreVerifier {
         return StoreVerification(
             journalEntries: chain.entriesChecked, blocks: blockCount, journalProblems: chain.problems,
             ledgerProblems: verifier.finish().map(\.description), holdingsProblems: holdingsProblems)
+    }
+
+    /// Per-holding sums of the streamed blocks. Consecutive blocks sit in a few holdings (often alternating
+    /// between two accounts), so the last few keys are compared directly before any hashing: per block this is a
+    /// handful of integer comparisons, not a String-keyed dictionary update.
+    private struct DerivedHoldings {
+        private struct Key: Equatable {
+            var account: AccountIdentifier
+            var unitType: Int
+            var original: Int
+            var applicable: Int
+        }
+
+        private var keys: [Key] = []
+        private var totals: [Totals] = []
+        private var slots: [AccountIdentifier: [Int]] = [:]
+        /// Most recently used slots first.
+        private var recent: [Int] = []
+
+        mutating func add(_ block: UnitBlock, in account: AccountIdentifier) {
+            let attributes = block.attributes
+            let key = Key(
+                account: account, unitType: attributes.unitType.rawValue,
+                original: attributes.originalCommitmentPeriod.rawValue,
+                applicable: attributes.applicableCommitmentPeriod.rawValue)
+            let slot = self.slot(for: key)
+            totals[slot].quantity &+= block.quantity
+            totals[slot].blocks &+= 1
+        }
+
+        private mutating func slot(for key: Key) -> Int {
+            for (position, slot) in recent.enumerated() where keys[slot] == key {
+                if position > 0 { recent.swapAt(position, 0) }
+                return slot
+            }
+            let slot: Int
+            if let found = slots[key.account]?.first(where: { keys[$0] == key }) {
+                slot = found
+            } else {
+                slot = keys.count
+                keys.append(key)
+                totals.append(Totals())
+                slots[key.account, default: []].append(slot)
+            }
+            recent.insert(slot, at: 0)
+            if recent.count > 4 { recent.removeLast() }
+            return slot
+        }
+
+        func byKey() -> [HoldingKey: Totals] {
+            var result: [HoldingKey: Totals] = [:]
+            for (key, total) in zip(keys, totals) {
+                result[
+                    HoldingKey(
+                        account: key.account.shortForm, unitType: key.unitType, original: key.original,
+                        applicable: key.applicable)] = total
+            }
+            return result
+        }
     }
 
     private static func decode<Value: DatabaseValueConvertible>(_ row: Row, _ index: Int) throws

@@ -1,14 +1,15 @@
 import Foundation
 import RegistryNet
 
+/// Shared by the test targets that need real certificates (RegistryNetTests, SimulatorsTests).
 /// Fresh development certificates for one test suite, made by `certs/make-dev-certs.sh` in a temporary folder (keys
 /// are never reused between runs), with CDM, CH and ITL certificates, an expired CDM and a CDM from another CA.
-struct DevCertificates: Sendable {
-    let directory: URL
+public struct DevCertificates: Sendable {
+    public let directory: URL
 
-    static func make() throws -> DevCertificates {
+    public static func make() throws -> DevCertificates {
         let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
         let script = packageRoot.appendingPathComponent("certs/make-dev-certs.sh").path
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("registrynet-certs-\(UUID().uuidString)")
@@ -27,18 +28,18 @@ struct DevCertificates: Sendable {
         return DevCertificates(directory: directory)
     }
 
-    struct ScriptFailure: Error, CustomStringConvertible {
-        var message: String
-        var description: String { message }
+    public struct ScriptFailure: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
     }
 
-    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+    public func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
     /// The identity files of `name` (e.g. "CDM", "CDM-expired", "CDM-foreign"), trusting the development CA.
-    func identity(_ name: String) -> TLSIdentity {
+    public func identity(_ name: String) -> TLSIdentity {
         TLSIdentity(certificatePath: path("\(name).crt"), privateKeyPath: path("\(name).key"),
             trustedCAPath: path("ca.crt"))
     }
 
-    func loaded(_ name: String) throws -> LoadedTLSIdentity { try identity(name).load() }
+    public func loaded(_ name: String) throws -> LoadedTLSIdentity { try identity(name).load() }
 }

@@ -1,5 +1,5 @@
-import RegistryTestSupport
 import RegistryNet
+import RegistryTestSupport
 import Testing
 
 @Suite("Client errors are classified for the outbox")

@@ -1,5 +1,5 @@
-import RegistryTestSupport
 import RegistryNet
+import RegistryTestSupport
 import Testing
 
 @Suite("Graceful shutdown: in-flight requests finish, new connections are refused")

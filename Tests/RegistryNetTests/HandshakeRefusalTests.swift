@@ -1,8 +1,8 @@
-import RegistryTestSupport
 import AsyncHTTPClient
 import NIOCore
 import NIOSSL
 import RegistryNet
+import RegistryTestSupport
 import Testing
 
 @Suite("Handshake refusals: no certificate, another CA, expired; counted by reason, handler never called")

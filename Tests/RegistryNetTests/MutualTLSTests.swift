@@ -1,7 +1,7 @@
-import RegistryTestSupport
 import AsyncHTTPClient
 import NIOSSL
 import RegistryNet
+import RegistryTestSupport
 import Testing
 
 @Suite("Mutual TLS: a client with a valid certificate reaches the handler with its identity")

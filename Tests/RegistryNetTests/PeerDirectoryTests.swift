@@ -1,5 +1,5 @@
-import RegistryTestSupport
 import RegistryNet
+import RegistryTestSupport
 import Testing
 
 @Suite("Peer directory: a certificate maps to one registry, and may only speak for that registry")

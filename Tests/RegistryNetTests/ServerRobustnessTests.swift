@@ -1,7 +1,7 @@
-import RegistryTestSupport
 import AsyncHTTPClient
 import NIOCore
 import RegistryNet
+import RegistryTestSupport
 import Testing
 
 @Suite("Server limits and bad input: 413 without buffering, 404/405, garbage HTTP closes only that connection")

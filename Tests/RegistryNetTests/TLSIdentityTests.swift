@@ -1,6 +1,6 @@
-import RegistryTestSupport
 import Foundation
 import RegistryNet
+import RegistryTestSupport
 import Testing
 
 @Suite("TLS identity loading: each problem names the file")

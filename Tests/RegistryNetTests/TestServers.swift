@@ -1,9 +1,9 @@
-import RegistryTestSupport
 import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
 import RegistryNet
+import RegistryTestSupport
 
 /// Records what reached it and echoes the body back, so tests can tell "handler never called" from "called".
 final class RecordingHandler: DESRequestHandler, @unchecked Sendable {

@@ -1,8 +1,8 @@
-import RegistryTestSupport
 import DES
 import Foundation
 import RegistryCore
 import RegistryNet
+import RegistryTestSupport
 import Testing
 @testable import Simulators
 

@@ -88,21 +88,12 @@ public final class ITLHoldingsRecord: Sendable {
     public init(path: String) throws(ITLRecordError) {
         self.path = path
         do {
-            var configuration = Configuration()
-            configuration.label = "ITLHoldingsRecord"
-            configuration.busyMode = .timeout(5)
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            let synchronous = try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-                return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
-            }
-            guard synchronous == 2 else {
-                try? pool.close()
+            let pool: DatabasePool
+            do {
+                pool = try SimulatorDatabase.open(path: path, label: "ITLHoldingsRecord")
+            } catch SimulatorDatabase.DurabilityFailure.notDurable(let synchronous) {
                 throw ITLRecordError.notDurable(synchronous: synchronous, path: path)
-            }
-            let mode = try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
-            guard mode.lowercased() == "wal" else {
-                try? pool.close()
+            } catch SimulatorDatabase.DurabilityFailure.notWriteAheadLogged(let mode) {
                 throw ITLRecordError.notWriteAheadLogged(journalMode: mode, path: path)
             }
             try pool.write { db in

@@ -38,17 +38,13 @@ public final class NationalRegistry: Sendable {
         self.rules = rules
         self.clock = clock
         do {
-            var configuration = Configuration()
-            configuration.label = "NationalRegistry-\(code)"
-            configuration.busyMode = .timeout(5)
-            let pool = try DatabasePool(path: path, configuration: configuration)
-            let synchronous = try pool.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-                return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
-            }
-            guard synchronous == 2 else {
-                try? pool.close()
+            let pool: DatabasePool
+            do {
+                pool = try SimulatorDatabase.open(path: path, label: "NationalRegistry-\(code)")
+            } catch SimulatorDatabase.DurabilityFailure.notDurable(let synchronous) {
                 throw NationalRegistryError.notDurable(synchronous: synchronous, path: path)
+            } catch SimulatorDatabase.DurabilityFailure.notWriteAheadLogged(let mode) {
+                throw NationalRegistryError.database("\(path): journal mode is \(mode), not WAL")
             }
             try pool.write { db in
                 try db.execute(

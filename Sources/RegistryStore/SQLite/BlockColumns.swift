@@ -69,59 +69,14 @@ enum BlockColumns {
 
     /// The block of a row selected with `selection`, wherever it sits.
     static func block(from row: Row) throws -> UnitBlock {
-        do {
-            let unitTypeCode: Int = try row.decode(atIndex: 7)
-            let originalCode: Int = try row.decode(atIndex: 9)
-            let applicableCode: Int = try row.decode(atIndex: 10)
-            guard let unitType = UnitType(rawValue: unitTypeCode) else {
-                throw StoreError.unreadableRow(table: "blocks", detail: "unknown unit type \(unitTypeCode)")
-            }
-            guard let original = CommitmentPeriod(rawValue: originalCode),
-                let applicable = CommitmentPeriod(rawValue: applicableCode)
-            else {
-                throw StoreError.unreadableRow(
-                    table: "blocks", detail: "unknown commitment period \(originalCode)/\(applicableCode)")
-            }
-            let expiry: String? = try row.decode(atIndex: 14)
-            let attributes = UnitAttributes(
-                originatingRegistry: try RegistryCode(try row.decode(atIndex: 0)),
-                unitType: unitType,
-                supplementaryUnitType: try row.decode(atIndex: 8),
-                originalCommitmentPeriod: original,
-                applicableCommitmentPeriod: applicable,
-                lulucfActivity: try row.decode(atIndex: 11),
-                project: try row.decode(atIndex: 12),
-                track: try row.decode(atIndex: 13),
-                expiryDate: try expiry.map { text throws in try CalendarDate(parsing: text) })
-            let range = try SerialRange(try row.decode(atIndex: 1), try row.decode(atIndex: 2))
-            return UnitBlock(range: range, attributes: attributes)
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError.unreadableRow(table: "blocks", detail: "\(error)")
-        }
+        try block(from: row, registry: { try RegistryCode($0) }, date: { try CalendarDate(parsing: $0) })
     }
-}
 
-/// Reads block rows like `BlockColumns.placement(from:)`, but remembers the account identifiers and registry codes
-/// it has parsed: a verify of 10^6 blocks sees a handful of distinct values, and parsing each (check digits
-/// included) per row was a large share of the scan. Memory grows with the number of accounts, not of blocks.
-struct CachingBlockDecoder {
-    private var accounts: [String: AccountIdentifier] = [:]
-    private var registries: [String: RegistryCode] = [:]
-    private var dates: [String: CalendarDate] = [:]
-
-    mutating func placement(from row: Row) throws -> Placement {
+    /// The block of a row, with the text parsers given (the verifier passes caching ones).
+    static func block(
+        from row: Row, registry: (String) throws -> RegistryCode, date: (String) throws -> CalendarDate
+    ) throws -> UnitBlock {
         do {
-            let kind: String = try row.decode(atIndex: 3)
-            let location: BlockLocation
-            switch kind {
-            case "account": location = .account(try account(try row.decode(atIndex: 4)))
-            case "reserved": location = .reserved(try TransactionIdentifier(try row.decode(atIndex: 5)))
-            case "external": location = .external(try registry(try row.decode(atIndex: 6)))
-            default:
-                throw StoreError.unreadableRow(table: "blocks", detail: "unknown location kind '\(kind)'")
-            }
             let unitTypeCode: Int = try row.decode(atIndex: 7)
             let originalCode: Int = try row.decode(atIndex: 9)
             let applicableCode: Int = try row.decode(atIndex: 10)
@@ -146,7 +101,36 @@ struct CachingBlockDecoder {
                 track: try row.decode(atIndex: 13),
                 expiryDate: try expiry.map { text throws in try date(text) })
             let range = try SerialRange(try row.decode(atIndex: 1), try row.decode(atIndex: 2))
-            return Placement(location: location, block: UnitBlock(range: range, attributes: attributes))
+            return UnitBlock(range: range, attributes: attributes)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.unreadableRow(table: "blocks", detail: "\(error)")
+        }
+    }
+}
+
+/// Reads block rows like `BlockColumns.placement(from:)`, but remembers the account identifiers and registry codes
+/// it has parsed: a verify of 10^6 blocks sees a handful of distinct values, and parsing each (check digits
+/// included) per row was a large share of the scan. Memory grows with the number of accounts, not of blocks.
+final class CachingBlockDecoder {
+    private var accounts: [String: AccountIdentifier] = [:]
+    private var registries: [String: RegistryCode] = [:]
+    private var dates: [String: CalendarDate] = [:]
+
+    func placement(from row: Row) throws -> Placement {
+        do {
+            let kind: String = try row.decode(atIndex: 3)
+            let location: BlockLocation
+            switch kind {
+            case "account": location = .account(try account(try row.decode(atIndex: 4)))
+            case "reserved": location = .reserved(try TransactionIdentifier(try row.decode(atIndex: 5)))
+            case "external": location = .external(try registry(try row.decode(atIndex: 6)))
+            default:
+                throw StoreError.unreadableRow(table: "blocks", detail: "unknown location kind '\(kind)'")
+            }
+            let block = try BlockColumns.block(from: row, registry: registry, date: date)
+            return Placement(location: location, block: block)
         } catch let error as StoreError {
             throw error
         } catch {
@@ -154,21 +138,21 @@ struct CachingBlockDecoder {
         }
     }
 
-    private mutating func account(_ text: String) throws -> AccountIdentifier {
+    private func account(_ text: String) throws -> AccountIdentifier {
         if let known = accounts[text] { return known }
         let parsed = try AccountIdentifier(parsing: text)
         accounts[text] = parsed
         return parsed
     }
 
-    private mutating func registry(_ text: String) throws -> RegistryCode {
+    private func registry(_ text: String) throws -> RegistryCode {
         if let known = registries[text] { return known }
         let parsed = try RegistryCode(text)
         registries[text] = parsed
         return parsed
     }
 
-    private mutating func date(_ text: String) throws -> CalendarDate {
+    private func date(_ text: String) throws -> CalendarDate {
         if let known = dates[text] { return known }
         let parsed = try CalendarDate(parsing: text)
         dates[text] = parsed

@@ -76,7 +76,7 @@ enum StoreVerifier {
 
         var derivedTotals = DerivedHoldings()
         var blockCount: Int64 = 0
-        var decoder = CachingBlockDecoder()
+        let decoder = CachingBlockDecoder()
         let blocks = try Row.fetchCursor(
             db.makeStatement(
                 sql: "SELECT \(BlockColumns.selection) FROM blocks ORDER BY originating_registry, serial_start"))

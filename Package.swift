@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Pure domain: serial ranges, blocks, accounts, the ledger's operations. Foundation only, no I/O, no clock.
@@ -48,12 +50,39 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "ledger-walkthrough", dependencies: ["RegistryCore", "RegistryStore"]),
+        // The transaction engine: state machines made durable with their ledger effects and an outbox.
+        .target(
+            name: "RegistryEngine",
+            dependencies: [
+                "RegistryCore", "DES", "RegistryStore", .product(name: "Logging", package: "swift-log"),
+            ]),
+        // The operator's local admin socket: JSON lines over a Unix domain socket (server, client, wire types).
+        .target(
+            name: "RegistryAdmin",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "registryctl",
+            dependencies: ["RegistryAdmin", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The daemon: engine + DES over mutual TLS + admin socket + timers, under swift-service-lifecycle.
+        .executableTarget(
+            name: "cdm-registryd",
+            dependencies: [
+                "RegistryEngine", "RegistryCore", "RegistryStore", "RegistryNet", "RegistryAdmin", "DES",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         // ITL and national-registry simulators: their own logic, never the daemon's engine (DESIGN.md).
         .target(
             name: "Simulators",
             dependencies: [
                 "RegistryCore", "DES", "RegistryNet", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .testTarget(
             name: "SimulatorsTests",
@@ -85,6 +114,10 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ], path: "Benchmarks/NetBench"),
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore"]),
+        .testTarget(
+            name: "RegistryEngineTests",
+            dependencies: ["RegistryEngine", "RegistryCore", "RegistryStore", "DES"]),
+        .testTarget(name: "RegistryAdminTests", dependencies: ["RegistryAdmin"]),
         .testTarget(name: "DESTests", dependencies: ["DES", "RegistryCore"], resources: [.copy("Corpus")]),
         .testTarget(
             name: "RegistryStoreTests",

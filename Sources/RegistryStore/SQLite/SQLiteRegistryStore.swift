@@ -108,7 +108,7 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     /// Plan against the transaction's own view, apply the mutations, append the journal entry: a planning
     /// refusal throws before anything is written, and any later failure rolls the transaction back.
-    private static func perform(
+    static func perform(
         _ command: LedgerCommand, at time: Date, in db: Database, registryCode: RegistryCode,
         after head: (sequence: Int64, hash: Data)?
     ) throws -> JournalRecord {
@@ -262,7 +262,7 @@ public final class SQLiteRegistryStore: RegistryStore {
 
     /// One IMMEDIATE transaction on the writer connection: the write lock is taken at BEGIN, so another process
     /// holding it makes this wait (up to the busy timeout) at BEGIN, never half-way through an operation.
-    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
         try Self.translatingErrors {
             try pool.writeWithoutTransaction { db in
                 var result: T?
@@ -278,13 +278,13 @@ public final class SQLiteRegistryStore: RegistryStore {
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         try Self.translatingErrors { try pool.read(body) }
     }
 
     /// Keeps GRDB out of the protocol seam: engine failures become `StoreError.database`; ledger and store errors
     /// pass unchanged.
-    private static func translatingErrors<T>(_ body: () throws -> T) throws -> T {
+    static func translatingErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as DatabaseError {

@@ -8,7 +8,8 @@ import GRDB
 enum StoreMigrations {
     /// Every migration this build knows, in order, with the schema version it leaves behind.
     static let migrations: [(identifier: String, version: Int, sql: String)] = [
-        ("v1-ledger-and-journal", 1, version1)
+        ("v1-ledger-and-journal", 1, version1),
+        ("v2-engine-transactions-and-outbox", 2, version2),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -170,5 +171,54 @@ enum StoreMigrations {
             sequence INTEGER NOT NULL,
             hash BLOB NOT NULL
         ) STRICT;
+        """
+
+    /// The transaction engine's state, written in the same SQLite transaction as the ledger change it goes with.
+    ///
+    /// Decisions:
+    /// - a transaction's state machine is stored whole as a JSON snapshot (restored and validated on start-up),
+    ///   with the columns operators and timers search by beside it: final status (NULL while in flight), deadline,
+    ///   peer registry;
+    /// - every applied event is appended to `engine_events`, the transaction's own history for operators;
+    /// - the outbox holds each outbound DES message exactly as it will be sent (operation and SOAP body), so what
+    ///   goes out is what was committed; a row is deleted only once the peer acknowledged it.
+    static let version2 = """
+        CREATE TABLE engine_transactions (
+            identifier TEXT PRIMARY KEY NOT NULL,
+            flow TEXT NOT NULL,
+            state TEXT NOT NULL,
+            final_status INTEGER,
+            deadline REAL,
+            peer TEXT,
+            quantity INTEGER NOT NULL CHECK (quantity >= 0),
+            snapshot BLOB NOT NULL,
+            details BLOB NOT NULL,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX engine_transactions_in_flight ON engine_transactions (deadline) WHERE final_status IS NULL;
+        CREATE INDEX engine_transactions_recent ON engine_transactions (updated_at);
+
+        CREATE TABLE engine_events (
+            transaction_id TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            at REAL NOT NULL,
+            event TEXT NOT NULL,
+            state TEXT NOT NULL,
+            PRIMARY KEY (transaction_id, sequence)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE engine_outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            recipient TEXT NOT NULL,
+            transaction_id TEXT,
+            operation TEXT NOT NULL,
+            body BLOB NOT NULL,
+            enqueued_at REAL NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL,
+            last_error TEXT
+        ) STRICT;
+        CREATE INDEX engine_outbox_by_recipient ON engine_outbox (recipient, id);
         """
 }

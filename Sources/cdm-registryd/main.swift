@@ -1,0 +1,1 @@
+print("cdm-registryd: being built")

@@ -1,0 +1,1 @@
+print("registryctl: being built")

@@ -34,7 +34,7 @@ public typealias Machine = TransactionStateMachine<RegistryClock>
 /// while different transactions proceed together and share group commits. In-flight machines stay in memory;
 /// final ones are read from the store when a late message asks about them.
 public actor RegistryEngine {
-    public let configuration: EngineConfiguration
+    public nonisolated let configuration: EngineConfiguration
     public nonisolated let clock: RegistryClock
     let store: SQLiteRegistryStore
     let committer: StepCommitter

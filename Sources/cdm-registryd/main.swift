@@ -1,1 +1,52 @@
-print("cdm-registryd: being built")
+import Foundation
+import Logging
+
+// cdm-registryd --config FILE | --check-config --config FILE | --version
+
+func fail(_ message: String, code: Int32 = 1) -> Never {
+    FileHandle.standardError.write(Data("cdm-registryd: \(message)\n".utf8))
+    exit(code)
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.contains("--version") {
+    print("cdm-registryd \(DaemonVersion.current)")
+    exit(0)
+}
+if arguments.contains("--help") || arguments.contains("-h") {
+    print(
+        """
+        usage: cdm-registryd --config FILE [--check-config]
+          --config FILE    the configuration (JSON; docs/OPERATIONS.md)
+          --check-config   validate the configuration and exit (0 valid, 1 not)
+          --version        print the version
+        """)
+    exit(0)
+}
+let configPath: String
+if let index = arguments.firstIndex(of: "--config"), index + 1 < arguments.count {
+    configPath = arguments[index + 1]
+} else {
+    fail("--config FILE is required (see --help)", code: 2)
+}
+for argument in arguments where argument.hasPrefix("-") {
+    guard ["--config", "--check-config"].contains(argument) else { fail("unknown option \(argument)", code: 2) }
+}
+
+let configuration: DaemonConfiguration
+do { configuration = try DaemonConfiguration.load(path: configPath) } catch { fail("\(error)") }
+if arguments.contains("--check-config") {
+    print("configuration \(configPath) is valid")
+    exit(0)
+}
+LoggingSystem.bootstrap { label in
+    var handler = StreamLogHandler.standardError(label: label)
+    handler.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+    return handler
+}
+let logger = Logger(label: "cdm-registryd")
+do {
+    try await RegistryDaemon(configuration: configuration, logger: logger).run()
+} catch {
+    fail("\(error)")
+}

@@ -1,0 +1,244 @@
+import Foundation
+import Logging
+import RegistryAdmin
+import RegistryCore
+import RegistryEngine
+import RegistryStore
+
+/// The admin socket's commands (docs/OPERATIONS.md): each drives the same engine operations as the tests.
+/// Commands that change anything are logged with the caller's uid and pid.
+struct RegistryAdminCommands: AdminCommandHandler {
+    let engine: RegistryEngine
+    let store: SQLiteRegistryStore
+    let status: @Sendable () async -> JSONValue
+    let logger: Logger
+
+    static let changing: Set<String> = [
+        "account.open", "project.register", "issue", "sopAdmin.pay", "forward", "transfer", "cancel",
+        "transaction.cancel",
+    ]
+
+    func handle(_ request: AdminRequest, caller: AdminCaller) async -> AdminResponse {
+        if Self.changing.contains(request.command) {
+            logger.notice("admin \(request.command) by \(caller): \(JSONValue.object(request.arguments))")
+        }
+        do {
+            return .success(id: request.id, try await run(request))
+        } catch let error as AdminError {
+            return .failure(id: request.id, error)
+        } catch let error as EngineError {
+            return .failure(id: request.id, AdminError(code: error.code, message: error.description))
+        } catch {
+            return .failure(id: request.id, AdminError(code: "failed", message: "\(error)"))
+        }
+    }
+
+    private func run(_ request: AdminRequest) async throws -> JSONValue {
+        let arguments = AdminArguments(request)
+        switch request.command {
+        case "status":
+            return await status()
+        case "accounts.list":
+            return .array(try store.accounts(after: nil, limit: 10_000).map { try accountJSON($0) })
+        case "account.show":
+            let id = try account(arguments, "account")
+            guard let found = try store.account(id) else {
+                throw AdminError(code: "unknown-account", message: "account \(id) does not exist")
+            }
+            var json = try accountJSON(found)
+            if case .object(var fields) = json {
+                fields["holdings"] = .array(
+                    try store.holdings(matching: HoldingFilter(account: id)).map { holding in
+                        [
+                            "unitType": .string("\(holding.unitType)"),
+                            "originalCommitmentPeriod": .integer(Int64(holding.originalCommitmentPeriod.rawValue)),
+                            "applicableCommitmentPeriod": .integer(Int64(holding.applicableCommitmentPeriod.rawValue)),
+                            "quantity": .integer(holding.quantity), "blocks": .integer(holding.blockCount),
+                        ]
+                    })
+                json = .object(fields)
+            }
+            return json
+        case "account.open":
+            let type = AccountType(Int(try arguments.integer("type")))
+            let identifier = try AccountIdentifier(
+                registry: engine.configuration.registry, type: type, id: try arguments.integer("identifier"),
+                commitmentPeriod: Int(try arguments.optionalInteger("commitmentPeriod") ?? 0))
+            let name = try arguments.optionalString("name") ?? "Account \(identifier.id)"
+            try await engine.perform(.openAccount(Account(identifier: identifier, name: name, kind: .permanentHolding)))
+            return ["account": .string(identifier.description)]
+        case "project.register":
+            let number = Int(try arguments.integer("number"))
+            let host = try RegistryCode(try arguments.string("hostParty"))
+            let participants = try arguments.strings("participants").map { $0 }
+            try await engine.perform(
+                .registerProject(
+                    Project(
+                        number: number, title: try arguments.string("title"), hostParty: host,
+                        projectType: try arguments.optionalString("projectType") ?? "",
+                        isLeastDevelopedCountry: try arguments.bool("leastDevelopedCountry", default: false),
+                        modalities: Set(participants))))
+            return ["project": .integer(Int64(number))]
+        case "issue":
+            return summaryJSON(try await engine.propose(.issuance(try issuanceOrder(arguments))))
+        case "sopAdmin.pay":
+            try await engine.perform(
+                .paySOPAdmin(SOPAdminPayment(issuance: try issuance(arguments), amount: try arguments.integer("amount"))))
+            return ["issuance": .string("\(try issuance(arguments))")]
+        case "forward":
+            let order = ForwardOrder(
+                issuance: try issuance(arguments), to: try account(arguments, "to"),
+                quantity: try arguments.integer("quantity"),
+                instructedBy: try arguments.string("instructedBy"))
+            return summaryJSON(try await engine.propose(.forward(order)))
+        case "transfer":
+            let order = TransferOrder(
+                from: try account(arguments, "from"), to: try account(arguments, "to"),
+                quantity: try arguments.integer("quantity"))
+            return summaryJSON(try await engine.propose(.transfer(order)))
+        case "cancel":
+            let source = try account(arguments, "from")
+            let target =
+                try arguments.optionalString("to").map { _ in try account(arguments, "to") }
+                ?? AccountIdentifier.cdmTerminal(.voluntaryCancellation, period: .second)
+            let order = CancellationOrder(
+                sources: [source], to: target, quantity: try arguments.integer("quantity"),
+                beneficiary: try arguments.optionalString("beneficiary"),
+                purpose: try arguments.optionalString("purpose"))
+            return summaryJSON(try await engine.propose(.cancellation(order)))
+        case "transactions.list":
+            let filterText = try arguments.optionalString("state") ?? "all"
+            guard let filter = EngineTransactionFilter(rawValue: filterText) else {
+                throw AdminError.invalidArgument("state", command: request.command, "must be in-flight, final or all")
+            }
+            let limit = Int(try arguments.optionalInteger("limit") ?? 100)
+            return .array(try store.engineTransactions(filter, limit: limit).map(recordJSON))
+        case "transaction.show":
+            let id = try transaction(arguments)
+            guard let summary = try await engine.summary(of: id) else {
+                throw EngineError.unknownTransaction(id)
+            }
+            var json = summaryJSON(summary)
+            if case .object(var fields) = json {
+                fields["history"] = .array(
+                    try store.engineEvents(of: id).map {
+                        ["at": .string($0.at.formatted(.iso8601)), "event": .string($0.event), "state": .string($0.state)]
+                    })
+                json = .object(fields)
+            }
+            return json
+        case "transaction.cancel":
+            return summaryJSON(try await engine.cancel(try transaction(arguments)))
+        case "outbox.list":
+            return .array(
+                try store.outbox(limit: 1_000).map { message in
+                    [
+                        "id": .integer(message.id ?? 0), "recipient": .string(message.recipient.rawValue),
+                        "transaction": message.transaction.map { .string($0.rawValue) } ?? .null,
+                        "operation": .string(message.operation), "attempts": .integer(Int64(message.attempts)),
+                        "enqueuedAt": .string(message.enqueuedAt.formatted(.iso8601)),
+                        "nextAttemptAt": .string(message.nextAttemptAt.formatted(.iso8601)),
+                        "lastError": message.lastError.map { .string($0) } ?? .null,
+                    ]
+                })
+        case "verify":
+            let verification = try store.verify()
+            return [
+                "intact": .bool(verification.isIntact), "journalEntries": .integer(verification.journalEntries),
+                "blocks": .integer(verification.blocks), "report": .string(verification.description),
+            ]
+        default:
+            throw AdminError.unknownCommand(request.command)
+        }
+    }
+
+    // MARK: Arguments
+
+    private func account(_ arguments: AdminArguments, _ name: String) throws -> AccountIdentifier {
+        let text = try arguments.string(name)
+        do { return try AccountIdentifier(parsing: text) } catch {
+            throw AdminError.invalidArgument(name, command: arguments.command, "'\(text)': \(error)")
+        }
+    }
+
+    private func transaction(_ arguments: AdminArguments) throws -> TransactionIdentifier {
+        let text = try arguments.string("transaction")
+        do { return try TransactionIdentifier(text) } catch {
+            throw AdminError.invalidArgument("transaction", command: arguments.command, error.description)
+        }
+    }
+
+    private func issuance(_ arguments: AdminArguments) throws -> IssuanceIdentifier {
+        IssuanceIdentifier(
+            project: Int(try arguments.integer("project")), number: Int(try arguments.integer("issuance")))
+    }
+
+    private func date(_ arguments: AdminArguments, _ name: String) throws -> CalendarDate {
+        let text = try arguments.string(name)
+        do { return try CalendarDate(parsing: text) } catch {
+            throw AdminError.invalidArgument(name, command: arguments.command, "'\(text)': \(error)")
+        }
+    }
+
+    private func issuanceOrder(_ arguments: AdminArguments) throws -> IssuanceOrder {
+        let typeText = try arguments.string("unitType")
+        guard let unitType = UnitType.allCases.first(where: { "\($0)".lowercased() == typeText.lowercased() })
+        else {
+            throw AdminError.invalidArgument("unitType", command: arguments.command, "'\(typeText)' is not CER, tCER or lCER")
+        }
+        func period(_ name: String) throws -> CommitmentPeriod {
+            let value = try arguments.integer(name)
+            guard let period = CommitmentPeriod(rawValue: Int(value)) else {
+                throw AdminError.invalidArgument(name, command: arguments.command, "\(value) is not 1 or 2")
+            }
+            return period
+        }
+        let serials: SerialRange
+        do { serials = try SerialRange(try arguments.integer("firstSerial"), try arguments.integer("lastSerial")) } catch {
+            throw AdminError.invalidArgument("firstSerial", command: arguments.command, "\(error)")
+        }
+        let original = try period("commitmentPeriod")
+        return IssuanceOrder(
+            issuance: try issuance(arguments), unitType: unitType, serials: serials,
+            originalCommitmentPeriod: original,
+            applicableCommitmentPeriod: try arguments.optionalInteger("applicableCommitmentPeriod") == nil
+                ? original : try period("applicableCommitmentPeriod"),
+            monitoringPeriodStart: try date(arguments, "monitoringStart"),
+            monitoringPeriodEnd: try date(arguments, "monitoringEnd"),
+            expiryDate: try arguments.optionalString("expiryDate") == nil ? nil : try date(arguments, "expiryDate"),
+            lulucfActivity: try arguments.optionalInteger("lulucfActivity").map { Int($0) },
+            sopAdminDue: try arguments.optionalInteger("sopAdminDue") ?? 0)
+    }
+
+    // MARK: Rendering
+
+    private func accountJSON(_ account: Account) throws -> JSONValue {
+        [
+            "account": .string(account.identifier.description), "name": .string(account.name),
+            "state": .string(account.state.rawValue), "kind": .string("\(account.kind)"),
+            "balance": .integer(try store.balance(of: account.identifier)),
+        ]
+    }
+
+    private func summaryJSON(_ summary: TransactionSummary) -> JSONValue {
+        [
+            "transaction": .string(summary.identifier.rawValue), "flow": .string(summary.flow.rawValue),
+            "state": .string(summary.state.description),
+            "status": summary.state.desStatus.map { .integer(Int64($0.rawValue)) } ?? .null,
+            "final": .bool(summary.state.isFinal), "quantity": .integer(summary.quantity),
+            "peer": summary.peer.map { .string($0.rawValue) } ?? .null,
+            "responseCodes": .array(summary.responseCodes.map { .integer(Int64($0)) }),
+            "deadline": summary.deadline.map { .string($0.formatted(.iso8601)) } ?? .null,
+        ]
+    }
+
+    private func recordJSON(_ record: EngineTransactionRecord) -> JSONValue {
+        [
+            "transaction": .string(record.identifier.rawValue), "flow": .string(record.flow.rawValue),
+            "state": .string(record.state),
+            "status": record.finalStatus.map { .integer(Int64($0.rawValue)) } ?? .null,
+            "quantity": .integer(record.quantity), "peer": record.peer.map { .string($0.rawValue) } ?? .null,
+            "updatedAt": .string(record.updatedAt.formatted(.iso8601)),
+        ]
+    }
+}

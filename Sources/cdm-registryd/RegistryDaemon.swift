@@ -1,0 +1,145 @@
+import Foundation
+import Logging
+import RegistryAdmin
+import RegistryCore
+import RegistryEngine
+import RegistryNet
+import RegistryStore
+import ServiceLifecycle
+
+/// cdm-registryd put together: the store, the engine, the DES listener, the outbox sender, the timers and the
+/// admin socket, run as one service group (SIGTERM/SIGINT: stop accepting, finish what is being committed, exit).
+struct RegistryDaemon {
+    let configuration: DaemonConfiguration
+    let logger: Logger
+
+    func run() async throws {
+        let started = Date()
+        let rules = try PeerRuleBook(json: Data(contentsOf: URL(fileURLWithPath: configuration.peerRulesPath)))
+        let identity = try configuration.tls.load()
+        let store = try SQLiteRegistryStore(path: configuration.storePath, registryCode: configuration.registry)
+        let clock = configuration.clockStart.map(RegistryClock.starting(at:)) ?? .wall
+        let engine = RegistryEngine(
+            store: store,
+            configuration: EngineConfiguration(
+                registry: configuration.registry, timeouts: configuration.timeouts, rules: rules),
+            clock: clock, logger: Logger(label: "cdm-registry.engine"))
+        try await openStandardAccounts(engine: engine, store: store)
+        let resumed = try await engine.resume()
+
+        let itlIdentity: PeerDirectory.ExpectedIdentity =
+            if let name = configuration.itl.commonName { .commonName(name) } else {
+                .subjectAlternativeName(.uri(configuration.itl.subjectAlternativeURI ?? ""))
+            }
+        let directory = try PeerDirectory(entries: [
+            PeerDirectory.Entry(
+                registryCode: PeerDirectory.itlCode, expectedIdentity: itlIdentity, url: configuration.itl.url)
+        ])
+        let client = DESHTTPSClient(identity: identity)
+        let sender = OutboxSender(
+            engine: engine, store: store, transport: HTTPSTransport(client: client, directory: directory),
+            policy: configuration.retry, logger: Logger(label: "cdm-registry.outbox"))
+        await engine.onOutbox { _ in Task { await sender.wake() } }
+
+        let server = try await DESHTTPSServer.start(
+            configuration: DESHTTPSServerConfiguration(
+                host: configuration.listen.host, port: configuration.listen.port, path: configuration.listen.path),
+            identity: identity,
+            handler: RegistryDESEndpoint(engine: engine, directory: directory, logger: logger),
+            logger: Logger(label: "cdm-registry.des"))
+        let status: @Sendable () async -> JSONValue = {
+            let depth = (try? store.outboxDepth()) ?? [:]
+            let counts = (try? store.engineTransactionCounts()) ?? [:]
+            return [
+                "registry": .string(configuration.registry.rawValue),
+                "version": .string(DaemonVersion.current),
+                "pid": .integer(Int64(getpid())),
+                "startedAt": .string(started.formatted(.iso8601)),
+                "registryTime": .string(clock.now.date.formatted(.iso8601)),
+                "desPort": .integer(Int64(server.port)),
+                "inFlight": .integer(Int64(await engine.inFlightCount)),
+                "transactionsByState": .object(counts.mapValues { .integer(Int64($0)) }),
+                "outbox": .object(Dictionary(uniqueKeysWithValues: depth.map { ($0.key.rawValue, .integer(Int64($0.value))) })),
+                "outboxDelivered": .integer(Int64(await sender.delivered)),
+                "outboxFailedAttempts": .integer(Int64(await sender.failedAttempts)),
+                "tlsHandshakeFailures": .integer(Int64(server.handshakeFailures.total)),
+            ]
+        }
+        let admin = try await AdminSocketServer.start(
+            path: configuration.adminSocketPath, socketGroup: configuration.adminSocketGroup.map { gid_t($0) },
+            handler: RegistryAdminCommands(
+                engine: engine, store: store, status: status, logger: Logger(label: "cdm-registry.admin")),
+            logger: Logger(label: "cdm-registry.admin"))
+        logger.info(
+            "cdm-registryd \(DaemonVersion.current) for \(configuration.registry) listening on \(configuration.listen.host):\(server.port); admin socket \(configuration.adminSocketPath); \(resumed) transactions resumed")
+        // One line a supervisor or test harness can wait for (stdout is otherwise unused; logs go to stderr).
+        FileHandle.standardOutput.write(Data("READY des=\(server.port) admin=\(configuration.adminSocketPath)\n".utf8))
+
+        let group = ServiceGroup(
+            configuration: {
+                var group = ServiceGroupConfiguration(
+                    services: [
+                        .init(service: OutboxService(sender: sender)),
+                        .init(service: TimerService(engine: engine)),
+                        .init(service: ClosingService { await admin.close() }),
+                        .init(service: ClosingService { await server.shutdown() }),
+                    ], logger: logger)
+                group.gracefulShutdownSignals = [.sigterm, .sigint]
+                group.maximumGracefulShutdownDuration = .seconds(30)
+                return group
+            }())
+        try await group.run()
+        try? await client.shutdown()
+        try? store.close()
+        logger.info("cdm-registryd stopped; in-flight transactions resume on the next start")
+    }
+
+    /// The registry's own accounts (pending, Adaptation Fund, cancellation and replacement accounts) exist from the
+    /// first start.
+    private func openStandardAccounts(engine: RegistryEngine, store: SQLiteRegistryStore) async throws {
+        for account in Ledger.cdmStandardAccounts where try store.account(account.identifier) == nil {
+            try await engine.perform(.openAccount(account))
+        }
+    }
+}
+
+/// Waits for the graceful shutdown, then closes something (a listener stops accepting).
+struct ClosingService: Service {
+    let close: @Sendable () async -> Void
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await close()
+    }
+}
+
+/// Delivers the outbox until shutdown; undelivered messages stay in the store for the next start.
+struct OutboxService: Service {
+    let sender: OutboxSender
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await sender.run() }
+    }
+}
+
+/// Fires transaction timeouts as they fall due (checked at least every second).
+struct TimerService: Service {
+    let engine: RegistryEngine
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await engine.fireDueTimeouts()
+                let wait: Duration =
+                    if let next = await engine.nextDeadline {
+                        min(.seconds(1), max(.milliseconds(10), engine.clock.now.duration(to: next)))
+                    } else { .seconds(1) }
+                try? await Task.sleep(for: wait)
+            }
+        }
+    }
+}
+
+enum DaemonVersion {
+    static let current = "0.2.0"
+}

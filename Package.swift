@@ -118,6 +118,13 @@ let package = Package(
             name: "RegistryEngineTests",
             dependencies: ["RegistryEngine", "RegistryCore", "RegistryStore", "DES"]),
         .testTarget(name: "RegistryAdminTests", dependencies: ["RegistryAdmin"]),
+        // The whole network as processes on loopback: itl-sim, registry-sims, cdm-registryd (built with the tests).
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "RegistryAdmin", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         .testTarget(name: "DESTests", dependencies: ["DES", "RegistryCore"], resources: [.copy("Corpus")]),
         .testTarget(
             name: "RegistryStoreTests",

@@ -1,22 +1,35 @@
 import Foundation
 import RegistryCore
 
-/// The ITL's outbound path with faults: applies each registry's `ITLFaultPlan` and hands what survives to
-/// `deliver` (the executable's HTTPS sender), after the plan's delay, each message in its own task.
+/// The ITL's outbound path with faults: applies each registry's `ITLFaultPlan` and hands what survives, with the
+/// plan's delay, to `deliver` (in the executable `OrderedDelivery.enqueue`, which keeps the order per registry).
+///
+/// `deliver` is called under the gate's lock, so messages reach it in exactly the order the gate released them.
 public final class FaultInjectingOutbound: ITLOutbound, Sendable {
-    private let gate = LockedGate()
-    private let deliver: @Sendable (ITLOutboundMessage) async -> Void
+    private let gate = Protected(ITLFaultGate())
+    private let deliver: @Sendable (ITLOutboundMessage, Duration) -> Void
 
-    public init(deliver: @escaping @Sendable (ITLOutboundMessage) async -> Void) {
+    /// `deliver` must not block (it runs under a lock): queue the message and return.
+    public init(deliver: @escaping @Sendable (_ message: ITLOutboundMessage, _ delay: Duration) -> Void) {
         self.deliver = deliver
     }
 
-    /// Sets a registry's faults; messages held while it was offline (or for reordering) go out now.
-    public func setPlan(_ plan: ITLFaultPlan, for registry: RegistryCode) {
-        send(gate.withGate { $0.setPlan(plan, for: registry) }, delay: plan.delay)
+    /// Sends through an `OrderedDelivery`: per-registry order, retries on transport failure.
+    public convenience init(delivery: OrderedDelivery) {
+        self.init { message, delay in delivery.enqueue(message.request, to: message.recipient, after: delay) }
     }
 
-    public func plan(for registry: RegistryCode) -> ITLFaultPlan { gate.withGate { $0.plan(for: registry) } }
+    /// Sets a registry's faults; messages held while it was offline (or for reordering) go out now, in order.
+    public func setPlan(_ plan: ITLFaultPlan, for registry: RegistryCode) {
+        gate.withLock { gate in
+            for message in gate.setPlan(plan, for: registry) { deliver(message, plan.delay) }
+        }
+    }
+
+    public func plan(for registry: RegistryCode) -> ITLFaultPlan { gate.withLock { $0.plan(for: registry) } }
+
+    /// Every registry with a plan set, with its plan (the admin endpoint's `GET /faults`).
+    public var plans: [RegistryCode: ITLFaultPlan] { gate.withLock { $0.plans } }
 
     /// True when the ITL's own server should answer this registry with HTTP 500 (the server asks per request).
     public func answersWithServerError(to registry: RegistryCode) -> Bool {
@@ -24,27 +37,9 @@ public final class FaultInjectingOutbound: ITLOutbound, Sendable {
     }
 
     public func enqueue(_ message: ITLOutboundMessage) {
-        let (sendable, delay) = gate.withGate { gate in
-            (gate.admit(message), gate.plan(for: message.recipient).delay)
-        }
-        send(sendable, delay: delay)
-    }
-
-    private func send(_ messages: [ITLOutboundMessage], delay: Duration) {
-        guard !messages.isEmpty else { return }
-        let deliver = deliver
-        // One task for the batch keeps a reordered or duplicated pair in the order the gate chose.
-        Task {
-            if delay > .zero { try? await Task.sleep(for: delay) }
-            for message in messages { await deliver(message) }
+        gate.withLock { gate in
+            let delay = gate.plan(for: message.recipient).delay
+            for sendable in gate.admit(message) { deliver(sendable, delay) }
         }
     }
-}
-
-/// `ITLFaultGate` under a lock (the relay enqueues from its actor, tests set plans from theirs).
-private final class LockedGate: @unchecked Sendable {
-    private let lock = NSLock()
-    private var gate = ITLFaultGate()
-
-    func withGate<T>(_ body: (inout ITLFaultGate) -> T) -> T { lock.withLock { body(&gate) } }
 }

@@ -148,6 +148,16 @@ public final class ITLHoldingsRecord: Sendable {
         }
     }
 
+    /// Every recorded block, of every holder, in originating registry and serial order (the admin endpoint's view).
+    public func allHoldings() throws(ITLRecordError) -> [ITLHolding] {
+        try run {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM holding ORDER BY originatingRegistry, serialStart")
+                    .map(Self.holding)
+            }
+        }
+    }
+
     // MARK: Transaction log
 
     /// Logs a new transaction; a second proposal with the same identifier is refused (DOMAIN.md section 4).

@@ -61,6 +61,8 @@ public final class NationalRegistry: Sendable {
                             identifier TEXT PRIMARY KEY NOT NULL, direction TEXT NOT NULL,
                             account INTEGER NOT NULL, blocks TEXT NOT NULL, status INTEGER NOT NULL,
                             responseCodes TEXT NOT NULL);
+                        CREATE TABLE IF NOT EXISTS counter (
+                            name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
                         """)
             }
             self.pool = pool
@@ -120,7 +122,62 @@ public final class NationalRegistry: Sendable {
         try run {
             try pool.write { db in
                 guard try Self.account(db, account) != nil else { throw NationalRegistryError.unknownAccount(account) }
-                for block in blocks { try Self.insert(db, block, account: account, reservedBy: nil) }
+                for (index, block) in blocks.enumerated() {
+                    let clashes = blocks[..<index].contains {
+                        $0.originatingRegistry == block.originatingRegistry && $0.range.overlaps(block.range)
+                    }
+                    if try clashes || Self.holdsAny(db, of: block) {
+                        throw NationalRegistryError.unitsAlreadyHeld(block)
+                    }
+                    try Self.insert(db, block, account: account, reservedBy: nil)
+                }
+            }
+        }
+    }
+
+    /// Every account, by identifier.
+    public func accounts() throws(NationalRegistryError) -> [NationalRegistryAccount] {
+        try run {
+            try pool.read { db in
+                try Int64.fetchAll(db, sql: "SELECT identifier FROM account ORDER BY identifier").compactMap {
+                    try Self.account(db, $0)
+                }
+            }
+        }
+    }
+
+    /// An account's blocks with the proposal reserving each (nil when free), in serial order.
+    public func heldBlocks(of account: Int64) throws(NationalRegistryError) -> [NationalRegistryHolding] {
+        try run {
+            try pool.read { db in
+                try Row.fetchAll(
+                    db, sql: "SELECT * FROM holding WHERE account = ? ORDER BY originatingRegistry, serialStart",
+                    arguments: [account]
+                ).map { row in
+                    let reservedBy: String? = row["reservedBy"]
+                    return NationalRegistryHolding(
+                        block: try Self.block(row), reservedBy: reservedBy.flatMap { try? TransactionIdentifier($0) })
+                }
+            }
+        }
+    }
+
+    /// A transaction's status and response codes as this registry recorded them, nil when unknown.
+    public func transactionRecord(_ identifier: TransactionIdentifier) throws(NationalRegistryError)
+        -> (status: TransactionStatus, responseCodes: [DESResponseCode])?
+    {
+        try run {
+            try pool.read { db in
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT status, responseCodes FROM registryTransaction WHERE identifier = ?",
+                        arguments: [identifier.rawValue])
+                else { return nil }
+                guard let status = TransactionStatus(rawValue: row["status"]) else {
+                    throw NationalRegistryError.corruptRow(table: "registryTransaction", detail: "status code")
+                }
+                let text: String = row["responseCodes"]
+                return (status, Self.codes(text))
             }
         }
     }
@@ -241,7 +298,8 @@ public final class NationalRegistry: Sendable {
                     try db.execute(
                         sql: "UPDATE holding SET reservedBy = NULL WHERE reservedBy = ?", arguments: [id.rawValue])
                     let outcome: TransactionStatus = incoming == .checkedDiscrepancy ? .terminated : incoming
-                    try Self.setStatus(db, id, outcome)
+                    try Self.setStatus(
+                        db, id, outcome, codes: notification.evaluationResult.map(\.responseCode))
                     let answer = outcome == .terminated ? [self.notification(id, .terminated, party: 1, [])] : []
                     return reply(.received, answer)
                 default:
@@ -262,29 +320,137 @@ public final class NationalRegistry: Sendable {
         guard identifier.registry == code else { throw .transactionNotOurs(identifier, registry: code) }
         let transferring: NationalRegistryAccount = try run {
             try pool.write { db in
-                guard let source = try Self.account(db, account) else {
-                    throw NationalRegistryError.unknownAccount(account)
-                }
-                guard source.isOpen else { throw NationalRegistryError.accountClosed(account) }
-                if try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM registryTransaction WHERE identifier = ?",
-                    arguments: [identifier.rawValue]) ?? false
-                {
-                    throw NationalRegistryError.duplicateTransaction(identifier)
-                }
-                for block in blocks { try Self.reserve(db, block, account: account, for: identifier) }
-                try db.execute(
-                    sql: """
-                        INSERT INTO registryTransaction (identifier, direction, account, blocks, status, responseCodes)
-                        VALUES (?, ?, ?, ?, ?, '')
-                        """,
-                    arguments: [
-                        identifier.rawValue, Direction.outgoing.rawValue, account, try Self.blocksText(blocks),
-                        TransactionStatus.proposed.rawValue,
-                    ])
+                let source = try Self.openSource(db, account)
+                try self.recordOutgoing(db, identifier, account: account, blocks: blocks)
                 return source
             }
         }
+        return proposal(
+            identifier, from: transferring, blocks: blocks, to: acquiring, acquiringAccount: acquiringAccount,
+            acquiringAccountType: acquiringAccountType)
+    }
+
+    /// Proposes `quantity` units of an account: its unreserved blocks in serial order, the last one split if only
+    /// part of it is needed. Without an identifier the next one from this registry's persisted counter is used
+    /// (restarts never reuse one). Selection and reservation are one SQLite transaction.
+    public func proposeTransfer(
+        _ identifier: TransactionIdentifier?, from account: Int64, quantity: Int64, to acquiring: RegistryCode,
+        acquiringAccount: Int64, acquiringAccountType: AccountType
+    ) throws(NationalRegistryError) -> AcceptProposalRequest {
+        guard quantity > 0 else { throw .invalidQuantity(quantity) }
+        if let identifier, identifier.registry != code { throw .transactionNotOurs(identifier, registry: code) }
+        let (chosen, transferring, blocks): (TransactionIdentifier, NationalRegistryAccount, [UnitBlock]) = try run {
+            try pool.write { db in
+                let source = try Self.openSource(db, account)
+                let chosen = try identifier ?? self.nextIdentifier(db)
+                let free = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT * FROM holding WHERE account = ? AND reservedBy IS NULL
+                        ORDER BY originatingRegistry, serialStart
+                        """,
+                    arguments: [account]
+                ).map(Self.block)
+                var remaining = quantity
+                var blocks: [UnitBlock] = []
+                for block in free where remaining > 0 {
+                    if block.quantity <= remaining {
+                        blocks.append(block)
+                        remaining -= block.quantity
+                    } else {
+                        blocks.append(block.with(range: try block.range.split(taking: remaining).taken))
+                        remaining = 0
+                    }
+                }
+                guard remaining == 0 else {
+                    throw NationalRegistryError.insufficientUnits(
+                        account: account, requested: quantity, available: quantity - remaining)
+                }
+                try self.recordOutgoing(db, chosen, account: account, blocks: blocks)
+                return (chosen, source, blocks)
+            }
+        }
+        return proposal(
+            chosen, from: transferring, blocks: blocks, to: acquiring, acquiringAccount: acquiringAccount,
+            acquiringAccountType: acquiringAccountType)
+    }
+
+    /// Ends a proposal of this registry the ITL never took on (refused synchronously, or not delivered): releases
+    /// its reservation and records it terminated (5) with the ITL's codes. A transaction no longer proposed is left.
+    public func abandonProposal(_ identifier: TransactionIdentifier, codes: [DESResponseCode])
+        throws(NationalRegistryError)
+    {
+        try run {
+            try pool.write { db in
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT status, direction FROM registryTransaction WHERE identifier = ?",
+                        arguments: [identifier.rawValue])
+                else { throw NationalRegistryError.unknownTransaction(identifier) }
+                let status = TransactionStatus(rawValue: row["status"]) ?? .proposed
+                guard status == .proposed, row["direction"] == Direction.outgoing.rawValue else {
+                    throw NationalRegistryError.transactionNotOpen(identifier, status: status)
+                }
+                try db.execute(
+                    sql: "UPDATE holding SET reservedBy = NULL WHERE reservedBy = ?", arguments: [identifier.rawValue])
+                try Self.setStatus(db, identifier, .terminated, codes: codes)
+            }
+        }
+    }
+
+    private static func openSource(_ db: Database, _ account: Int64) throws -> NationalRegistryAccount {
+        guard let source = try Self.account(db, account) else { throw NationalRegistryError.unknownAccount(account) }
+        guard source.isOpen else { throw NationalRegistryError.accountClosed(account) }
+        return source
+    }
+
+    /// Reserves the blocks for the transaction and records it as proposed (outgoing).
+    private func recordOutgoing(
+        _ db: Database, _ identifier: TransactionIdentifier, account: Int64, blocks: [UnitBlock]
+    ) throws {
+        if try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM registryTransaction WHERE identifier = ?", arguments: [identifier.rawValue])
+            ?? false
+        {
+            throw NationalRegistryError.duplicateTransaction(identifier)
+        }
+        for block in blocks { try Self.reserve(db, block, account: account, for: identifier) }
+        try db.execute(
+            sql: """
+                INSERT INTO registryTransaction (identifier, direction, account, blocks, status, responseCodes)
+                VALUES (?, ?, ?, ?, ?, '')
+                """,
+            arguments: [
+                identifier.rawValue, Direction.outgoing.rawValue, account, try Self.blocksText(blocks),
+                TransactionStatus.proposed.rawValue,
+            ])
+    }
+
+    /// The next unused identifier `<code><n>` from the persisted counter.
+    private func nextIdentifier(_ db: Database) throws -> TransactionIdentifier {
+        var value = try Int64.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'transaction'") ?? 0
+        while true {
+            let (next, overflow) = value.addingReportingOverflow(1)
+            guard !overflow else { throw NationalRegistryError.database("the transaction counter is exhausted") }
+            value = next
+            let identifier = try TransactionIdentifier("\(code.rawValue)\(value)")
+            let taken =
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM registryTransaction WHERE identifier = ?",
+                    arguments: [identifier.rawValue]) ?? false
+            if !taken {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO counter (name, value) VALUES ('transaction', ?)", arguments: [value])
+                return identifier
+            }
+        }
+    }
+
+    private func proposal(
+        _ identifier: TransactionIdentifier, from transferring: NationalRegistryAccount, blocks: [UnitBlock],
+        to acquiring: RegistryCode, acquiringAccount: Int64, acquiringAccountType: AccountType
+    ) -> AcceptProposalRequest {
+        let account = transferring.identifier
         return AcceptProposalRequest(
             from: code, to: .itl, majorVersion: ITLChecks.majorVersion, minorVersion: ITLChecks.minorVersion,
             proposedTransaction: DESProposalTransaction(
@@ -378,6 +544,16 @@ public final class NationalRegistry: Sendable {
         }
     }
 
+    /// True when some account of this registry already holds a serial of the block.
+    private static func holdsAny(_ db: Database, of block: UnitBlock) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT 1 FROM holding WHERE originatingRegistry = ? AND serialStart <= ? AND serialEnd >= ? LIMIT 1
+                """,
+            arguments: [block.originatingRegistry.rawValue, block.range.end, block.range.start]) ?? false
+    }
+
     private static func account(_ db: Database, _ identifier: Int64) throws -> NationalRegistryAccount? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM account WHERE identifier = ?", arguments: [identifier])
         else { return nil }
@@ -410,10 +586,18 @@ public final class NationalRegistry: Sendable {
         }
     }
 
-    private static func setStatus(_ db: Database, _ id: TransactionIdentifier, _ status: TransactionStatus) throws {
+    /// Sets a transaction's status; `codes`, when given, replace the recorded response codes (why it ended).
+    private static func setStatus(
+        _ db: Database, _ id: TransactionIdentifier, _ status: TransactionStatus, codes: [DESResponseCode]? = nil
+    ) throws {
         try db.execute(
             sql: "UPDATE registryTransaction SET status = ? WHERE identifier = ?",
             arguments: [status.rawValue, id.rawValue])
+        if let codes {
+            try db.execute(
+                sql: "UPDATE registryTransaction SET responseCodes = ? WHERE identifier = ?",
+                arguments: [codes.map { String($0.rawValue) }.joined(separator: ","), id.rawValue])
+        }
     }
 
     private static func codes(_ text: String) -> [DESResponseCode] {

@@ -21,6 +21,19 @@ public struct SimulatorConfiguration: Codable, Sendable {
         public var subjectAlternativeURI: String?
     }
 
+    /// The plain-HTTP admin endpoint for test harnesses; loopback only. Port 0: the kernel picks one.
+    public struct Admin: Codable, Sendable {
+        public var host: String?
+        public var port: Int
+    }
+
+    /// Retries of the messages a simulator sends on its own (`OrderedDelivery`); absent keys take the defaults.
+    public struct Retry: Codable, Sendable {
+        public var initialMilliseconds: Int?
+        public var maximumMilliseconds: Int?
+        public var maximumAttempts: Int?
+    }
+
     public struct Account: Codable, Sendable {
         public var identifier: Int64
         public var type: Int
@@ -39,6 +52,12 @@ public struct SimulatorConfiguration: Codable, Sendable {
     public var registries: [String: String]?
     /// ITL only: seconds an acquiring registry may stay silent before the proposal is cancelled (default 24 h).
     public var acquiringResponseTimeoutSeconds: Double?
+    /// ITL only: how often the relay looks for unanswered proposals to cancel (default 60 s).
+    public var acquiringResponseSweepSeconds: Double?
+    /// Optional admin endpoint (absent: none is started).
+    public var admin: Admin?
+    /// Optional retry policy (absent: 100 ms initial, 2000 ms maximum, 20 attempts).
+    public var retry: Retry?
     /// Registry only: the peer rule file its Party policy comes from (deploy/peer-rules.json format).
     public var ruleFile: String?
     /// Registry only: accounts opened at start when missing.
@@ -89,6 +108,35 @@ public struct SimulatorConfiguration: Codable, Sendable {
         }
         let origin = Date()
         return { start.addingTimeInterval(Date().timeIntervalSince(origin)) }
+    }
+
+    /// The delivery retry policy; refuses non-positive values and an initial wait above the maximum.
+    public func retryPolicy() throws(SimulatorConfigurationError) -> DeliveryRetryPolicy {
+        let standard = DeliveryRetryPolicy.standard
+        guard let retry else { return standard }
+        let initial = retry.initialMilliseconds ?? 100
+        let maximum = retry.maximumMilliseconds ?? 2000
+        let attempts = retry.maximumAttempts ?? standard.maximumAttempts
+        guard initial > 0, maximum >= initial, maximum <= 3_600_000 else {
+            throw SimulatorConfigurationError(
+                path: "retry",
+                problem: "needs 0 < initialMilliseconds (\(initial)) <= maximumMilliseconds (\(maximum)) <= 3600000")
+        }
+        guard attempts >= 1 else {
+            throw SimulatorConfigurationError(path: "retry.maximumAttempts", problem: "\(attempts) is not at least 1")
+        }
+        return DeliveryRetryPolicy(
+            initial: .milliseconds(initial), maximum: .milliseconds(maximum), maximumAttempts: attempts)
+    }
+
+    /// The ITL's sweep interval for unanswered proposals.
+    public func sweepInterval() throws(SimulatorConfigurationError) -> Duration {
+        let seconds = acquiringResponseSweepSeconds ?? 60
+        guard seconds.isFinite, seconds > 0, seconds <= 86_400 else {
+            throw SimulatorConfigurationError(
+                path: "acquiringResponseSweepSeconds", problem: "\(seconds) is not between 0 (excluded) and 86400")
+        }
+        return .milliseconds(Int64((seconds * 1000).rounded(.up)))
     }
 
     public func registryStates() throws(SimulatorConfigurationError) -> [RegistryCode: ITLRegistryState] {

@@ -28,54 +28,28 @@ enum SimulatorSOAP {
     }
 }
 
-/// Sends what a simulator initiates over HTTPS to the peer's URL from the directory, and reads the acknowledgement.
-///
-/// A message that cannot be delivered is logged and not retried: the DES recovery is the registry's
-/// getTransactionStatus and the ITL's time-out, which the end-to-end suite exercises on purpose.
-public struct SimulatorDelivery: Sendable {
-    let client: DESHTTPSClient
-    let directory: PeerDirectory
-    let logger: Logger
-
-    public init(
-        client: DESHTTPSClient, directory: PeerDirectory, logger: Logger = Logger(label: "simulators.delivery")
-    ) {
-        self.client = client
-        self.directory = directory
-        self.logger = logger
-    }
-
-    /// Sends one request and returns the peer's response (nil when it could not be delivered or read).
-    @discardableResult
-    public func send(_ request: DESRequest, to recipient: RegistryCode) async -> DESResponse? {
-        guard let entry = directory.entry(forRegistryCode: recipient.rawValue) else {
-            logger.error("no directory entry for \(recipient); \(request.operation) not sent")
-            return nil
-        }
-        do {
-            let reply = try await client.send(
-                to: entry.url, soapAction: request.operation.soapAction, body: DESCodec.encode(request.message))
-            return try DESCodec.decodeResponse(reply.body, operation: request.operation)
-        } catch {
-            logger.warning("\(request.operation) to \(recipient) failed: \(error)")
-            return nil
-        }
-    }
-}
-
-/// The ITL simulator's DES endpoint (transactionlog.wsdl), with the HTTP 500 fault injection of `ITLFaultPlan`.
+/// The ITL simulator's DES endpoint (transactionlog.wsdl), with the HTTP 500 fault injection of `ITLFaultPlan`
+/// and the ITL-wide offline switch (`ITLAvailability`: HTTP 503, no SOAP body).
 public struct ITLEndpoint: DESRequestHandler {
     let relay: ITLRelay
     let directory: PeerDirectory
     let faults: FaultInjectingOutbound?
+    let availability: ITLAvailability
 
-    public init(relay: ITLRelay, directory: PeerDirectory, faults: FaultInjectingOutbound?) {
+    public init(
+        relay: ITLRelay, directory: PeerDirectory, faults: FaultInjectingOutbound?,
+        availability: ITLAvailability = ITLAvailability()
+    ) {
         self.relay = relay
         self.directory = directory
         self.faults = faults
+        self.availability = availability
     }
 
     public func handle(_ request: DESInboundRequest) async throws -> DESOutboundResponse {
+        if availability.isOffline {
+            return DESOutboundResponse(status: 503, contentType: "text/plain", body: Array("ITL offline\n".utf8))
+        }
         let sender = SimulatorSOAP.sender(request.peer, directory)
         if let sender, faults?.answersWithServerError(to: sender) == true {
             return DESOutboundResponse(status: 500, contentType: "text/plain", body: Array("injected fault\n".utf8))
@@ -101,9 +75,9 @@ public struct ITLEndpoint: DESRequestHandler {
 public struct NationalRegistryEndpoint: DESRequestHandler {
     let registry: NationalRegistry
     let directory: PeerDirectory
-    let delivery: SimulatorDelivery
+    let delivery: OrderedDelivery
 
-    public init(registry: NationalRegistry, directory: PeerDirectory, delivery: SimulatorDelivery) {
+    public init(registry: NationalRegistry, directory: PeerDirectory, delivery: OrderedDelivery) {
         self.registry = registry
         self.directory = directory
         self.delivery = delivery
@@ -121,16 +95,9 @@ public struct NationalRegistryEndpoint: DESRequestHandler {
             guard let reply = try registry.handle(decoded, authenticatedSender: sender) else {
                 return SimulatorSOAP.notServed(decoded.operation, by: "registry simulator")
             }
-            let delivery = delivery
-            let notifications = reply.toITL
-            if !notifications.isEmpty {
-                // After the acknowledgement: DES answers a proposal asynchronously, never inside its response.
-                Task {
-                    for notification in notifications {
-                        await delivery.send(.acceptNotification(notification), to: .itl)
-                    }
-                }
-            }
+            // Queued, so they go after the acknowledgement: DES answers a proposal asynchronously, never inside
+            // its response; the queue retries them in order if the ITL is unreachable.
+            for notification in reply.toITL { delivery.enqueue(.acceptNotification(notification), to: .itl) }
             return SimulatorSOAP.answer(reply.response)
         } catch {
             return SimulatorSOAP.fault(DESFault(code: .server, string: error.description))

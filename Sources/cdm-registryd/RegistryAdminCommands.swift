@@ -141,6 +141,27 @@ struct RegistryAdminCommands: AdminCommandHandler {
                         "lastError": message.lastError.map { .string($0) } ?? .null,
                     ]
                 })
+        case "ledger.blocks":
+            // Where every unit this registry issued is, block by block (serial order): the operator's view for a
+            // reconciliation by hand, and what the end-to-end suite compares with the ITL and the peers.
+            let limit = Int(try arguments.optionalInteger("limit") ?? 10_000)
+            return .array(
+                try store.placements(originatingRegistry: engine.configuration.registry, limit: limit).map {
+                    placement in
+                    let location: JSONValue =
+                        switch placement.location {
+                        case .account(let id): .string("account:\(id)")
+                        case .reserved(let transaction): .string("reserved:\(transaction)")
+                        case .external(let registry): .string("external:\(registry)")
+                        }
+                    return [
+                        "location": location, "first": .integer(placement.block.range.start),
+                        "last": .integer(placement.block.range.end),
+                        "unitType": .string("\(placement.block.attributes.unitType)"),
+                        "originalCommitmentPeriod": .integer(
+                            Int64(placement.block.attributes.originalCommitmentPeriod.rawValue)),
+                    ]
+                })
         case "verify":
             let verification = try store.verify()
             return [

@@ -5,8 +5,12 @@ import RegistryNet
 import Simulators
 
 // The ITL simulator: `itl-sim --config itl.json` (SimulatorConfiguration). Serves transactionlog.wsdl over mutual
-// TLS, relays to the configured registries, and cancels unanswered proposals once a minute.
+// TLS, relays to the configured registries (retried, in order per registry), cancels unanswered proposals every
+// `acquiringResponseSweepSeconds`, and serves the admin endpoint if configured. Prints
+// `READY des=<port> admin=<port>` once listening; exits 0 on SIGTERM or SIGINT.
 
+// Logs go to stderr: stdout carries only the READY line a harness waits for.
+LoggingSystem.bootstrap(StreamLogHandler.standardError)
 let logger = Logger(label: "itl-sim")
 
 func exitWithUsage(_ message: String) -> Never {
@@ -19,13 +23,17 @@ guard let flag = arguments.firstIndex(of: "--config"), flag + 1 < arguments.coun
     exitWithUsage("usage: itl-sim --config <configuration.json>")
 }
 
+let signals = SimulatorProcess.terminationSignals()
 do {
     let configuration = try SimulatorConfiguration.load(path: arguments[flag + 1])
     let directory = try configuration.directory()
     let identity = try configuration.tls.load()
-    let client = DESHTTPSClient(identity: identity)
-    let delivery = SimulatorDelivery(client: client, directory: directory, logger: logger)
-    let outbound = FaultInjectingOutbound { message in await delivery.send(message.request, to: message.recipient) }
+    let sweep = try configuration.sweepInterval()
+    let delivery = SimulatorDelivery(
+        client: DESHTTPSClient(identity: identity), directory: directory, logger: logger)
+    let ordered = OrderedDelivery(delivery: delivery, policy: try configuration.retryPolicy(), logger: logger)
+    let outbound = FaultInjectingOutbound(delivery: ordered)
+    let availability = ITLAvailability()
     let relay = ITLRelay(
         record: try ITLHoldingsRecord(path: configuration.databasePath),
         configuration: ITLRelayConfiguration(
@@ -36,14 +44,36 @@ do {
         configuration: DESHTTPSServerConfiguration(
             host: configuration.listen.host, port: configuration.listen.port,
             path: configuration.listen.path ?? "/des"),
-        identity: identity, handler: ITLEndpoint(relay: relay, directory: directory, faults: outbound),
+        identity: identity,
+        handler: ITLEndpoint(relay: relay, directory: directory, faults: outbound, availability: availability),
         logger: logger)
-    logger.info("ITL simulator listening on \(configuration.listen.host):\(server.port)")
-    while true {
-        try await Task.sleep(for: .seconds(60))
-        let cancelled = try await relay.cancelUnanswered()
-        if !cancelled.isEmpty { logger.info("cancelled unanswered proposals: \(cancelled)") }
+    var admin: AdminHTTPServer?
+    if let settings = configuration.admin {
+        admin = try await AdminHTTPServer.start(
+            host: settings.host ?? "127.0.0.1", port: settings.port,
+            handler: ITLAdmin(relay: relay, faults: outbound, availability: availability), logger: logger)
     }
+    logger.info("ITL simulator listening on \(configuration.listen.host):\(server.port)")
+    SimulatorProcess.announceReady(desPort: server.port, adminPort: admin?.port)
+    let sweeper = Task {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: sweep) } catch { return }
+            do {
+                let cancelled = try await relay.cancelUnanswered()
+                if !cancelled.isEmpty { logger.info("cancelled unanswered proposals: \(cancelled)") }
+            } catch {
+                logger.error("sweep for unanswered proposals failed: \(error)")
+            }
+        }
+    }
+    let received = await signals.wait()
+    logger.info("signal \(received): stopping")
+    sweeper.cancel()
+    await admin?.shutdown()
+    await server.shutdown()
+    await ordered.shutdown()
+    await delivery.shutdown()
+    exit(0)
 } catch {
     exitWithUsage("\(error)")
 }

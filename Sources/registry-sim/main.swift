@@ -5,8 +5,12 @@ import RegistryNet
 import Simulators
 
 // The national-registry simulator: `registry-sim --config ch.json` (SimulatorConfiguration). Serves registry.wsdl
-// over mutual TLS with its own accounts, holdings and Party policy (`ruleFile`), answering the ITL.
+// over mutual TLS with its own accounts, holdings and Party policy (`ruleFile`), answering the ITL (notifications
+// retried, in order), and serves the admin endpoint if configured. Prints `READY des=<port> admin=<port>` once
+// listening; exits 0 on SIGTERM or SIGINT.
 
+// Logs go to stderr: stdout carries only the READY line a harness waits for.
+LoggingSystem.bootstrap(StreamLogHandler.standardError)
 let logger = Logger(label: "registry-sim")
 
 func exitWithUsage(_ message: String) -> Never {
@@ -19,6 +23,7 @@ guard let flag = arguments.firstIndex(of: "--config"), flag + 1 < arguments.coun
     exitWithUsage("usage: registry-sim --config <configuration.json>")
 }
 
+let signals = SimulatorProcess.terminationSignals()
 do {
     let configuration = try SimulatorConfiguration.load(path: arguments[flag + 1])
     let directory = try configuration.directory()
@@ -36,15 +41,29 @@ do {
                     .compactMap(UnitType.init(rawValue:)))))
     }
     let delivery = SimulatorDelivery(client: DESHTTPSClient(identity: identity), directory: directory, logger: logger)
+    let ordered = OrderedDelivery(delivery: delivery, policy: try configuration.retryPolicy(), logger: logger)
     let server = try await DESHTTPSServer.start(
         configuration: DESHTTPSServerConfiguration(
             host: configuration.listen.host, port: configuration.listen.port,
             path: configuration.listen.path ?? "/des"),
         identity: identity,
-        handler: NationalRegistryEndpoint(registry: registry, directory: directory, delivery: delivery),
+        handler: NationalRegistryEndpoint(registry: registry, directory: directory, delivery: ordered),
         logger: logger)
+    var admin: AdminHTTPServer?
+    if let settings = configuration.admin {
+        admin = try await AdminHTTPServer.start(
+            host: settings.host ?? "127.0.0.1", port: settings.port,
+            handler: NationalRegistryAdmin(registry: registry, delivery: delivery), logger: logger)
+    }
     logger.info("registry simulator \(configuration.code) listening on \(configuration.listen.host):\(server.port)")
-    while true { try await Task.sleep(for: .seconds(3600)) }
+    SimulatorProcess.announceReady(desPort: server.port, adminPort: admin?.port)
+    let received = await signals.wait()
+    logger.info("signal \(received): stopping")
+    await admin?.shutdown()
+    await server.shutdown()
+    await ordered.shutdown()
+    await delivery.shutdown()
+    exit(0)
 } catch {
     exitWithUsage("\(error)")
 }

@@ -53,7 +53,7 @@ struct ITLFaultGateTests {
 
     @Test func theOutboundDeliversWhatTheGateLetsThrough() async throws {
         let delivered = AsyncStream<ITLOutboundMessage>.makeStream()
-        let outbound = FaultInjectingOutbound { delivered.continuation.yield($0) }
+        let outbound = FaultInjectingOutbound { message, _ in delivered.continuation.yield(message) }
         outbound.setPlan(ITLFaultPlan(dropNext: 1, answerWithServerError: true), for: "CH")
         #expect(outbound.answersWithServerError(to: "CH"))
         outbound.enqueue(try message("CDM1"))

@@ -46,9 +46,11 @@ struct SimulatorHTTPSTests {
             handler: CDMInbox(continuation: inbox.continuation))
 
         let box = DeliveryBox()
-        let outbound = FaultInjectingOutbound { message in
-            await box.get()?.send(message.request, to: message.recipient)
+        let itlQueue = OrderedDelivery(policy: .standard) { request, recipient in
+            guard let delivery = box.get() else { return .transient("ITL delivery not wired yet") }
+            return await delivery.attempt(request, to: recipient)
         }
+        let outbound = FaultInjectingOutbound(delivery: itlQueue)
         let record = try ITLHoldingsRecord(path: Fixture.temporaryPath("itl.sqlite"))
         let relay = ITLRelay(
             record: record, configuration: ITLRelayConfiguration(registries: [.cdm: .operational, "CH": .operational]),
@@ -65,9 +67,10 @@ struct SimulatorHTTPSTests {
         let ports = ["CDM": cdmServer.port, "ITL": itlServer.port]
         let chDelivery = SimulatorDelivery(
             client: DESHTTPSClient(identity: chIdentity), directory: try Self.directory(ports))
+        let chQueue = OrderedDelivery(delivery: chDelivery)
         let chServer = try await DESHTTPSServer.start(
             configuration: DESHTTPSServerConfiguration(), identity: chIdentity,
-            handler: NationalRegistryEndpoint(registry: ch, directory: try Self.directory(ports), delivery: chDelivery))
+            handler: NationalRegistryEndpoint(registry: ch, directory: try Self.directory(ports), delivery: chQueue))
         let allPorts = ports.merging(["CH": chServer.port]) { $1 }
         let itlClient = DESHTTPSClient(identity: itlIdentity)
         box.set(SimulatorDelivery(client: itlClient, directory: try Self.directory(allPorts)))
@@ -112,6 +115,8 @@ struct SimulatorHTTPSTests {
         #expect(try ch.holdings(of: 1001) == [try Fixture.cer(11, 20)])
         #expect(try record.holdings(heldBy: "CH").map(\.block) == [try Fixture.cer(11, 20)])
 
+        await itlQueue.shutdown()
+        await chQueue.shutdown()
         await itlServer.shutdown()
         await chServer.shutdown()
         await cdmServer.shutdown()

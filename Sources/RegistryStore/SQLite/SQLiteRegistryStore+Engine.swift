@@ -184,6 +184,21 @@ extension SQLiteRegistryStore {
         }
     }
 
+    /// Where this registry's own units are, block by block in serial order, at most `limit` blocks: for operators
+    /// and for the end-to-end suite's three-way comparison with the ITL's record and the peers' holdings.
+    public func placements(originatingRegistry: RegistryCode, limit: Int) throws -> [Placement] {
+        try Self.checkEngineLimit(limit)
+        return try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(BlockColumns.selection) FROM blocks WHERE originating_registry = ?
+                    ORDER BY serial_start LIMIT ?
+                    """, arguments: [originatingRegistry.rawValue, limit]
+            ).map(BlockColumns.placement(from:))
+        }
+    }
+
     // MARK: Applying one step
 
     private func apply(_ step: EngineStep, in db: Database, head: inout (sequence: Int64, hash: Data)?) throws

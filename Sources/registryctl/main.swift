@@ -1,1 +1,0 @@
-print("registryctl: being built")

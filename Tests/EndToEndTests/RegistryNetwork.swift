@@ -1,0 +1,268 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import RegistryAdmin
+import Testing
+
+/// The whole network on loopback as separate processes: itl-sim, a registry-sim per national registry (CH, GB, DE,
+/// JP) and cdm-registryd, each with its own SQLite file, fresh development certificates and ports chosen now.
+final class RegistryNetwork: @unchecked Sendable {
+    static let nationalRegistries = ["CH", "GB", "DE", "JP"]
+    /// The ITL knows this registry but it is not operational (an ITL registry check fails for it: 5004).
+    static let dormantRegistry = "NZ"
+    /// The holding account every simulated national registry opens.
+    static let nationalAccount: Int64 = 77
+
+    let folder: URL
+    let packageRoot: URL
+    let binaries: URL
+    var ports: [String: Int] = [:]
+    var adminPorts: [String: Int] = [:]
+    var itl: ChildProcess?
+    var registries: [String: ChildProcess] = [:]
+    var daemon: ChildProcess?
+    let adminSocket: String
+    private(set) var daemonClockStart: String
+
+    init(clockStart: String) throws {
+        packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        folder = URL(fileURLWithPath: "/tmp").appendingPathComponent("cdm-e2e-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        binaries = try Self.binariesDirectory()
+        adminSocket = folder.appendingPathComponent("admin.sock").path
+        daemonClockStart = clockStart
+        try makeCertificates()
+        for party in ["ITL", "CDM"] + Self.nationalRegistries { ports[party] = try Self.freePort() }
+    }
+
+    /// Starts the ITL, the national registries and the daemon, in that order.
+    func start() async throws {
+        do {
+            try await startITL()
+            for code in Self.nationalRegistries { try await startRegistry(code) }
+            try await startDaemon()
+        } catch {
+            await stop()
+            throw error
+        }
+    }
+
+    /// Stops every process (SIGTERM, then SIGKILL) and removes the folder.
+    func stop() async {
+        if let daemon { await daemon.stop() }
+        for registry in registries.values { await registry.stop() }
+        if let itl { await itl.stop() }
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    // MARK: Processes
+
+    func startITL() async throws {
+        let registriesState = Dictionary(
+            uniqueKeysWithValues: (["CDM"] + Self.nationalRegistries).map { ($0, "operational") }
+                + [(Self.dormantRegistry, "notOperational")])
+        let config: [String: Any] = [
+            "code": "ITL", "listen": listen("ITL"), "tls": tls("ITL"),
+            "peers": (["CDM"] + Self.nationalRegistries).map(peer),
+            "databasePath": path("itl.sqlite"), "clockStart": daemonClockStart,
+            "registries": registriesState, "acquiringResponseTimeoutSeconds": 3600,
+            "admin": ["host": "127.0.0.1", "port": 0],
+            "retry": ["initialMilliseconds": 50, "maximumMilliseconds": 500, "maximumAttempts": 400],
+        ]
+        itl = try await ChildProcess(
+            name: "itl-sim", executable: binary("itl-sim"), arguments: ["--config", try write(config, "itl.json")],
+            logDirectory: folder)
+        adminPorts["ITL"] = Int(itl?.readyValues["admin"] ?? "")
+    }
+
+    func startRegistry(_ code: String) async throws {
+        let config: [String: Any] = [
+            "code": code, "listen": listen(code), "tls": tls(code), "peers": [peer("ITL")],
+            "databasePath": path("\(code).sqlite"), "clockStart": daemonClockStart,
+            "ruleFile": packageRoot.appendingPathComponent("deploy/peer-rules.json").path,
+            "accounts": [["identifier": Self.nationalAccount, "type": 100]],
+            "admin": ["host": "127.0.0.1", "port": 0],
+            "retry": ["initialMilliseconds": 50, "maximumMilliseconds": 500, "maximumAttempts": 400],
+        ]
+        let process = try await ChildProcess(
+            name: "registry-sim-\(code)", executable: binary("registry-sim"),
+            arguments: ["--config", try write(config, "\(code).json")], logDirectory: folder)
+        registries[code] = process
+        adminPorts[code] = Int(process.readyValues["admin"] ?? "")
+    }
+
+    /// Starts (or restarts, on the same store) the daemon; `clockStart` moves its registry time.
+    func startDaemon(clockStart: String? = nil) async throws {
+        if let clockStart { daemonClockStart = clockStart }
+        let config: [String: Any] = [
+            "registry": "CDM", "store": ["path": path("cdm.sqlite")],
+            "listen": ["host": "127.0.0.1", "port": ports["CDM"] ?? 0],
+            "tls": [
+                "certificate": path("certs/CDM.crt"), "privateKey": path("certs/CDM.key"),
+                "trustedCA": path("certs/ca.crt"),
+            ],
+            "itl": ["url": url("ITL"), "commonName": "ITL"],
+            "adminSocket": ["path": adminSocket],
+            "peerRules": packageRoot.appendingPathComponent("deploy/peer-rules.json").path,
+            "clockStart": daemonClockStart,
+            "timeouts": ["statusQueryAfterSeconds": 20, "cancelAfterQuerySeconds": 20],
+            "outbox": ["retryInitialMilliseconds": 50, "retryMaximumMilliseconds": 400],
+            "logLevel": "info",
+        ]
+        daemon = try await ChildProcess(
+            name: "cdm-registryd", executable: binary("cdm-registryd"),
+            arguments: ["--config", try write(config, "cdm.json")], logDirectory: folder)
+    }
+
+    // MARK: Driving the daemon (the admin socket, as registryctl does)
+
+    /// One admin command; a refusal throws the daemon's `AdminError`.
+    @discardableResult
+    func ctl(_ command: String, _ arguments: [String: JSONValue] = [:]) throws -> JSONValue {
+        let client = try AdminClient(path: adminSocket)
+        let response = try client.call(command, arguments: arguments)
+        guard response.ok else {
+            throw response.error ?? AdminError(code: "unknown", message: "refused without an error")
+        }
+        return response.result ?? .null
+    }
+
+    /// Runs the registryctl executable itself and returns its JSON output.
+    func registryctl(_ arguments: [String]) throws -> JSONValue {
+        let process = Process()
+        process.executableURL = try binary("registryctl")
+        process.arguments = ["--socket", adminSocket, "--json"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw NetworkError("registryctl \(arguments) exited \(process.terminationStatus)")
+        }
+        return try JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    // MARK: Driving the simulators (their admin endpoints)
+
+    @discardableResult
+    func simulator(_ party: String, _ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil) async throws
+        -> JSONValue
+    {
+        guard let port = adminPorts[party] else { throw NetworkError("no admin port for \(party)") }
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONEncoder().encode(body)))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 16 << 20)
+        let data = Data(bytes.readableBytesView)
+        guard (200...299).contains(Int(response.status.code)) else {
+            throw NetworkError("\(party) \(method) \(path): \(response.status.code) \(String(decoding: data, as: UTF8.self))")
+        }
+        return data.isEmpty ? .null : try JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    // MARK: Files and ports
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+    func url(_ party: String) -> String { "https://127.0.0.1:\(ports[party] ?? 0)/des" }
+
+    private func listen(_ party: String) -> [String: Any] {
+        ["host": "127.0.0.1", "port": ports[party] ?? 0, "path": "/des"]
+    }
+
+    private func tls(_ party: String) -> [String: Any] {
+        [
+            "certificatePath": path("certs/\(party).crt"), "privateKeyPath": path("certs/\(party).key"),
+            "trustedCAPath": path("certs/ca.crt"),
+        ]
+    }
+
+    private func peer(_ party: String) -> [String: Any] { ["code": party, "url": url(party), "commonName": party] }
+
+    private func write(_ config: [String: Any], _ name: String) throws -> String {
+        let data = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
+        let file = folder.appendingPathComponent(name)
+        try data.write(to: file)
+        return file.path
+    }
+
+    private func makeCertificates() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [
+            packageRoot.appendingPathComponent("certs/make-dev-certs.sh").path, path("certs"), "ITL", "CDM",
+        ] + Self.nationalRegistries
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw NetworkError(
+                "make-dev-certs.sh failed: \(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))")
+        }
+    }
+
+    func binary(_ name: String) throws -> URL {
+        let candidate = binaries.appendingPathComponent(name)
+        guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
+            throw NetworkError("\(name) is not built in \(binaries.path) (swift test builds every product)")
+        }
+        return candidate
+    }
+
+    /// The build products folder: where the test bundle is, or a few levels up.
+    private static func binariesDirectory() throws -> URL {
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        for _ in 0..<4 {
+            if FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("cdm-registryd").path) {
+                return directory
+            }
+            directory = directory.deletingLastPathComponent()
+        }
+        throw NetworkError("cdm-registryd is not built next to the test bundle (\(executable))")
+    }
+
+    /// A port the kernel just gave out and took back: free now, and unlikely to be handed out again at once.
+    private static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw NetworkError("socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0 else { throw NetworkError("bind() failed") }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw NetworkError("getsockname() failed") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Waits until `condition` holds (polling), or fails after `timeout` with `message`.
+func eventually(
+    _ message: @autoclosure () -> String, timeout: Duration = .seconds(30),
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now.advanced(by: timeout)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    throw NetworkError("timed out after \(timeout): \(message())")
+}

@@ -67,15 +67,18 @@ let package = Package(
         .executableTarget(
             name: "registryctl",
             dependencies: ["RegistryAdmin", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        // The daemon: engine + DES over mutual TLS + admin socket + timers, under swift-service-lifecycle.
-        .executableTarget(
-            name: "cdm-registryd",
+        // The daemon's parts, wired: configuration, DES endpoint, HTTPS transport, admin commands, service group.
+        .target(
+            name: "RegistryDaemon",
             dependencies: [
                 "RegistryEngine", "RegistryCore", "RegistryStore", "RegistryNet", "RegistryAdmin", "DES",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
+        .executableTarget(
+            name: "cdm-registryd",
+            dependencies: ["RegistryDaemon", .product(name: "Logging", package: "swift-log")]),
         // ITL and national-registry simulators: their own logic, never the daemon's engine (DESIGN.md).
         .target(
             name: "Simulators",

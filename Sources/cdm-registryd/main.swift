@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RegistryDaemon
 
 // cdm-registryd --config FILE | --check-config --config FILE | --version
 

@@ -9,11 +9,23 @@ import ServiceLifecycle
 
 /// cdm-registryd put together: the store, the engine, the DES listener, the outbox sender, the timers and the
 /// admin socket, run as one service group (SIGTERM/SIGINT: stop accepting, finish what is being committed, exit).
-struct RegistryDaemon {
-    let configuration: DaemonConfiguration
-    let logger: Logger
+public struct RegistryDaemon: Sendable {
+    public let configuration: DaemonConfiguration
+    public let logger: Logger
 
-    func run() async throws {
+    public init(configuration: DaemonConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Starts and serves until SIGTERM or SIGINT, then shuts down in order.
+    public func run() async throws {
+        let registry = try await start()
+        try await registry.serve()
+    }
+
+    /// Opens the store, resumes in-flight transactions and binds the listeners; `serve()` then runs the services.
+    public func start() async throws -> RunningRegistry {
         let started = Date()
         let rules = try PeerRuleBook(json: Data(contentsOf: URL(fileURLWithPath: configuration.peerRulesPath)))
         let identity = try configuration.tls.load()
@@ -47,6 +59,7 @@ struct RegistryDaemon {
             identity: identity,
             handler: RegistryDESEndpoint(engine: engine, directory: directory, logger: logger),
             logger: Logger(label: "cdm-registry.des"))
+        let configuration = configuration
         let status: @Sendable () async -> JSONValue = {
             let depth = (try? store.outboxDepth()) ?? [:]
             let counts = (try? store.engineTransactionCounts()) ?? [:]
@@ -59,7 +72,8 @@ struct RegistryDaemon {
                 "desPort": .integer(Int64(server.port)),
                 "inFlight": .integer(Int64(await engine.inFlightCount)),
                 "transactionsByState": .object(counts.mapValues { .integer(Int64($0)) }),
-                "outbox": .object(Dictionary(uniqueKeysWithValues: depth.map { ($0.key.rawValue, .integer(Int64($0.value))) })),
+                "outbox": .object(
+                    Dictionary(uniqueKeysWithValues: depth.map { ($0.key.rawValue, .integer(Int64($0.value))) })),
                 "outboxDelivered": .integer(Int64(await sender.delivered)),
                 "outboxFailedAttempts": .integer(Int64(await sender.failedAttempts)),
                 "tlsHandshakeFailures": .integer(Int64(server.handshakeFailures.total)),
@@ -71,27 +85,11 @@ struct RegistryDaemon {
                 engine: engine, store: store, status: status, logger: Logger(label: "cdm-registry.admin")),
             logger: Logger(label: "cdm-registry.admin"))
         logger.info(
-            "cdm-registryd \(DaemonVersion.current) for \(configuration.registry) listening on \(configuration.listen.host):\(server.port); admin socket \(configuration.adminSocketPath); \(resumed) transactions resumed")
-        // One line a supervisor or test harness can wait for (stdout is otherwise unused; logs go to stderr).
-        FileHandle.standardOutput.write(Data("READY des=\(server.port) admin=\(configuration.adminSocketPath)\n".utf8))
-
-        let group = ServiceGroup(
-            configuration: {
-                var group = ServiceGroupConfiguration(
-                    services: [
-                        .init(service: OutboxService(sender: sender)),
-                        .init(service: TimerService(engine: engine)),
-                        .init(service: ClosingService { await admin.close() }),
-                        .init(service: ClosingService { await server.shutdown() }),
-                    ], logger: logger)
-                group.gracefulShutdownSignals = [.sigterm, .sigint]
-                group.maximumGracefulShutdownDuration = .seconds(30)
-                return group
-            }())
-        try await group.run()
-        try? await client.shutdown()
-        try? store.close()
-        logger.info("cdm-registryd stopped; in-flight transactions resume on the next start")
+            "cdm-registryd \(DaemonVersion.current) for \(configuration.registry) listening on \(configuration.listen.host):\(server.port); admin socket \(configuration.adminSocketPath); \(resumed) transactions resumed"
+        )
+        return RunningRegistry(
+            configuration: configuration, logger: logger, store: store, engine: engine, sender: sender,
+            server: server, admin: admin, client: client)
     }
 
     /// The registry's own accounts (pending, Adaptation Fund, cancellation and replacement accounts) exist from the
@@ -100,6 +98,55 @@ struct RegistryDaemon {
         for account in Ledger.cdmStandardAccounts where try store.account(account.identifier) == nil {
             try await engine.perform(.openAccount(account))
         }
+    }
+}
+
+/// A started registry: listeners bound, transactions resumed.
+public struct RunningRegistry: Sendable {
+    public let configuration: DaemonConfiguration
+    public let logger: Logger
+    public let store: SQLiteRegistryStore
+    public let engine: RegistryEngine
+    public let sender: OutboxSender
+    public let server: DESHTTPSServer
+    let admin: AdminSocketServer
+    let client: DESHTTPSClient
+
+    /// The DES port actually bound (the configuration may say 0).
+    public var desPort: Int { server.port }
+
+    /// Runs the outbox sender, the timers and the listeners until SIGTERM or SIGINT, then stops them in reverse
+    /// order: the listeners stop accepting first, in-flight transactions stay in the store for the next start.
+    public func serve() async throws {
+        // One line a supervisor or test harness can wait for (stdout is otherwise unused; logs go to stderr).
+        FileHandle.standardOutput.write(Data("READY des=\(server.port) admin=\(configuration.adminSocketPath)\n".utf8))
+        let admin = admin
+        let server = server
+        var group = ServiceGroupConfiguration(
+            services: [
+                .init(service: OutboxService(sender: sender)),
+                .init(service: TimerService(engine: engine)),
+                .init(service: ClosingService { await admin.close() }),
+                .init(service: ClosingService { await server.shutdown() }),
+            ], logger: logger)
+        group.gracefulShutdownSignals = [.sigterm, .sigint]
+        group.maximumGracefulShutdownDuration = .seconds(30)
+        try await ServiceGroup(configuration: group).run()
+        await close()
+        logger.info("cdm-registryd stopped; in-flight transactions resume on the next start")
+    }
+
+    /// Closes the client and the store (after the services stopped).
+    public func close() async {
+        try? await client.shutdown()
+        try? store.close()
+    }
+
+    /// Stops the listeners without a service group (benchmarks and embedded use).
+    public func shutdown() async {
+        await admin.close()
+        await server.shutdown()
+        await close()
     }
 }
 
@@ -140,6 +187,6 @@ struct TimerService: Service {
     }
 }
 
-enum DaemonVersion {
-    static let current = "0.2.0"
+public enum DaemonVersion {
+    public static let current = "0.2.0"
 }

@@ -6,33 +6,33 @@ import RegistryNet
 
 /// cdm-registryd's configuration file (JSON), read once at start-up into typed values and validated: an unknown key,
 /// a missing file or a bad value stops start-up with a message naming the key (docs/OPERATIONS.md, key by key).
-struct DaemonConfiguration: Sendable {
-    struct Listen: Sendable {
-        var host: String
-        var port: Int
-        var path: String
+public struct DaemonConfiguration: Sendable {
+    public struct Listen: Sendable {
+        public var host: String
+        public var port: Int
+        public var path: String
     }
 
-    struct ITL: Sendable {
-        var url: String
+    public struct ITL: Sendable {
+        public var url: String
         /// How the ITL's client certificate is recognised: its subject CN, or else a SAN URI.
-        var commonName: String?
-        var subjectAlternativeURI: String?
+        public var commonName: String?
+        public var subjectAlternativeURI: String?
     }
 
-    var registry: RegistryCode
-    var storePath: String
-    var listen: Listen
-    var tls: TLSIdentity
-    var itl: ITL
-    var adminSocketPath: String
-    var adminSocketGroup: UInt32?
-    var peerRulesPath: String
+    public var registry: RegistryCode
+    public var storePath: String
+    public var listen: Listen
+    public var tls: TLSIdentity
+    public var itl: ITL
+    public var adminSocketPath: String
+    public var adminSocketGroup: UInt32?
+    public var peerRulesPath: String
     /// Registry time at start-up (then at the wall clock's pace); nil: the real time.
-    var clockStart: Date?
-    var timeouts: TransactionTimeouts
-    var retry: RetryPolicy
-    var logLevel: String
+    public var clockStart: Date?
+    public var timeouts: TransactionTimeouts
+    public var retry: RetryPolicy
+    public var logLevel: String
 
     static let knownKeys: [String: Set<String>] = [
         "": [
@@ -49,7 +49,7 @@ struct DaemonConfiguration: Sendable {
     ]
 
     /// Reads and validates the file at `path`; relative paths inside are relative to the file's folder.
-    static func load(path: String) throws(ConfigurationError) -> DaemonConfiguration {
+    public static func load(path: String) throws(ConfigurationError) -> DaemonConfiguration {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw ConfigurationError(key: path, problem: "cannot be read: \(error.localizedDescription)")
@@ -129,10 +129,10 @@ struct DaemonConfiguration: Sendable {
 }
 
 /// A configuration problem, naming the key.
-struct ConfigurationError: Error, CustomStringConvertible {
-    var key: String
-    var problem: String
-    var description: String { "configuration: \(key) \(problem)" }
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var key: String
+    public var problem: String
+    public var description: String { "configuration: \(key) \(problem)" }
 }
 
 /// Typed access to the parsed JSON by dotted key.

@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // Pure domain: serial ranges, blocks, accounts, the ledger's operations. Foundation only, no I/O, no clock.
@@ -55,6 +58,7 @@ let package = Package(
             name: "RegistryEngine",
             dependencies: [
                 "RegistryCore", "DES", "RegistryStore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]),
         // The operator's local admin socket: JSON lines over a Unix domain socket (server, client, wire types).
         .target(
@@ -75,10 +79,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]),
         .executableTarget(
             name: "cdm-registryd",
-            dependencies: ["RegistryDaemon", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["RegistryDaemon", "RegistrySandbox", .product(name: "Logging", package: "swift-log")]),
         // ITL and national-registry simulators: their own logic, never the daemon's engine (DESIGN.md).
         .target(
             name: "Simulators",
@@ -119,15 +129,32 @@ let package = Package(
         .testTarget(name: "RegistryCoreTests", dependencies: ["RegistryCore"]),
         .testTarget(
             name: "RegistryEngineTests",
-            dependencies: ["RegistryEngine", "RegistryCore", "RegistryStore", "DES"]),
+            dependencies: [
+                "RegistryEngine", "RegistryCore", "RegistryStore", "DES", "RegistryDaemon",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]),
         .testTarget(name: "RegistryAdminTests", dependencies: ["RegistryAdmin"]),
-        // The whole network as processes on loopback: itl-sim, registry-sims, cdm-registryd (built with the tests).
-        .testTarget(
-            name: "EndToEndTests",
+        .testTarget(name: "RegistryDaemonTests", dependencies: ["RegistryDaemon", "RegistryAdmin", "RegistryCore"]),
+        // The whole network as processes on loopback: itl-sim, registry-sims, cdm-registryd. The end-to-end suite,
+        // the end-to-end benchmark and cdm-registryd's development sandbox start it.
+        .target(
+            name: "RegistrySandbox",
             dependencies: [
                 "RegistryAdmin", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ], ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "RegistrySandbox", "RegistryAdmin", .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
+        // End to end in a release build: `swift build -c release && .build/release/e2e-bench` (docs/PERFORMANCE.md).
+        .executableTarget(
+            name: "e2e-bench",
+            dependencies: [
+                "RegistrySandbox", "RegistryDaemon", "RegistryEngine", "RegistryCore", "RegistryNet", "RegistryAdmin",
+                "BenchmarkSupport", .product(name: "Logging", package: "swift-log"),
+            ], path: "Benchmarks/E2EBench"),
         .testTarget(name: "DESTests", dependencies: ["DES", "RegistryCore"], resources: [.copy("Corpus")]),
         .testTarget(
             name: "RegistryStoreTests",

@@ -1,11 +1,11 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A blocking admin-socket client for registryctl: one connection, requests answered in order.
@@ -31,8 +31,8 @@ public final class AdminClient {
         _ = setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, size)
         _ = setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, size)
         #if canImport(Darwin)
-        var one: Int32 = 1
-        _ = setsockopt(descriptor, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+            var one: Int32 = 1
+            _ = setsockopt(descriptor, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
         #endif
         if case .failure(let problem) = UnixDomainSocket.connect(descriptor, to: path) {
             _ = close(descriptor)
@@ -127,12 +127,12 @@ public final class AdminClient {
 
     private static func sendNoSignal(_ descriptor: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
         #if canImport(Darwin)
-        Darwin.send(descriptor, bytes, count, 0)
+            Darwin.send(descriptor, bytes, count, 0)
         #elseif canImport(Musl)
-        Musl.send(descriptor, bytes, count, Int32(MSG_NOSIGNAL))
+            Musl.send(descriptor, bytes, count, Int32(MSG_NOSIGNAL))
         #else
-        // MSG_NOSIGNAL: a daemon that went away must give an error message, not kill registryctl with SIGPIPE.
-        Glibc.send(descriptor, bytes, count, Int32(MSG_NOSIGNAL))
+            // MSG_NOSIGNAL: a daemon that went away must give an error message, not kill registryctl with SIGPIPE.
+            Glibc.send(descriptor, bytes, count, Int32(MSG_NOSIGNAL))
         #endif
     }
 

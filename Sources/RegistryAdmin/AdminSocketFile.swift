@@ -1,11 +1,11 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The socket's file on disk: made safe to bind before, restricted after, and removed only if still ours.
@@ -42,7 +42,8 @@ struct AdminSocketFile: Sendable {
                     attributes: [.posixPermissions: Self.directoryMode])
             } catch {
                 throw AdminSocketError(
-                    .cannotPrepare, path: path, "cannot create the directory \(directory): \(error.localizedDescription)")
+                    .cannotPrepare, path: path,
+                    "cannot create the directory \(directory): \(error.localizedDescription)")
             }
         }
         var status = stat()
@@ -85,7 +86,8 @@ struct AdminSocketFile: Sendable {
         }
         guard let identity = currentIdentity() else {
             throw AdminSocketError(
-                .cannotSetPermissions, path: path, "the socket file vanished after bind: \(POSIXErrorText(errno: errno))")
+                .cannotSetPermissions, path: path,
+                "the socket file vanished after bind: \(POSIXErrorText(errno: errno))")
         }
         return identity
     }

@@ -68,7 +68,8 @@ public struct Registryctl: ParsableCommand {
             }
             func adminRequest() -> (command: String, arguments: [String: JSONValue]) {
                 var arguments: [String: JSONValue] = [
-                    "type": .integer(accountType), "identifier": .integer(identifier), "commitmentPeriod": .integer(period),
+                    "type": .integer(accountType), "identifier": .integer(identifier),
+                    "commitmentPeriod": .integer(period),
                 ]
                 if let name { arguments["name"] = .string(name) }
                 return ("account.open", arguments)
@@ -182,7 +183,10 @@ public struct Registryctl: ParsableCommand {
                 try RegistryctlCheck.positive(amount, "--amount")
             }
             func adminRequest() -> (command: String, arguments: [String: JSONValue]) {
-                ("sopAdmin.pay", ["project": .integer(project), "issuance": .integer(issuance), "amount": .integer(amount)])
+                (
+                    "sopAdmin.pay",
+                    ["project": .integer(project), "issuance": .integer(issuance), "amount": .integer(amount)]
+                )
             }
         }
     }

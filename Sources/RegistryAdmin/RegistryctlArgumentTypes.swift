@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 
 /// registryctl's options that every subcommand accepts, before or after the subcommand's name.
 public struct RegistryctlOptions: ParsableArguments {

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The few POSIX calls on Unix domain sockets that NIO does not cover: the stale-socket probe and the CLI client.
@@ -13,18 +13,18 @@ enum UnixDomainSocket {
 
     static var streamType: Int32 {
         #if canImport(Glibc)
-        Int32(SOCK_STREAM.rawValue)
+            Int32(SOCK_STREAM.rawValue)
         #else
-        SOCK_STREAM
+            SOCK_STREAM
         #endif
     }
 
     /// A new stream socket (close-on-exec, so a daemon's children do not inherit admin connections).
     static func makeStreamSocket() -> Result<Int32, POSIXErrorText> {
         #if canImport(Glibc) || canImport(Musl)
-        let descriptor = socket(AF_UNIX, streamType | Int32(SOCK_CLOEXEC.rawValue), 0)
+            let descriptor = socket(AF_UNIX, streamType | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
-        let descriptor = socket(AF_UNIX, streamType, 0)
+            let descriptor = socket(AF_UNIX, streamType, 0)
         #endif
         guard descriptor >= 0 else { return .failure(POSIXErrorText(errno: errno)) }
         return .success(descriptor)
@@ -78,11 +78,11 @@ enum UnixDomainSocket {
         _ descriptor: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t
     ) -> Int32 {
         #if canImport(Glibc)
-        Glibc.connect(descriptor, address, length)
+            Glibc.connect(descriptor, address, length)
         #elseif canImport(Musl)
-        Musl.connect(descriptor, address, length)
+            Musl.connect(descriptor, address, length)
         #else
-        Darwin.connect(descriptor, address, length)
+            Darwin.connect(descriptor, address, length)
         #endif
     }
 }

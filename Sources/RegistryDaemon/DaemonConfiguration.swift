@@ -1,10 +1,11 @@
 import Foundation
+import Logging
 import RegistryAdmin
 import RegistryCore
 import RegistryEngine
 import RegistryNet
 
-/// cdm-registryd's configuration file (JSON), read once at start-up into typed values and validated: an unknown key,
+/// cdm-registryd's configuration file (TOML or JSON), read once at start-up into typed values and validated: an unknown key,
 /// a missing file or a bad value stops start-up with a message naming the key (docs/OPERATIONS.md, key by key).
 public struct DaemonConfiguration: Sendable {
     public struct Listen: Sendable {
@@ -33,11 +34,23 @@ public struct DaemonConfiguration: Sendable {
     public var timeouts: TransactionTimeouts
     public var retry: RetryPolicy
     public var logLevel: String
+    /// [log] format: logfmt (default) or JSON lines.
+    public var logFormat: LogfmtLogHandler.Format
+    /// [log] output: stdout (default, journald's stream) or stderr.
+    public var logOutput: LogfmtLogHandler.Output
+    /// [metrics] listen: where the Prometheus endpoint listens; nil: no metrics listener. Always a loopback
+    /// address, since the endpoint has no authentication (scrape through a local agent or a proxy).
+    public var metricsListen: (host: String, port: Int)?
+    /// [systemd] watchdog: send WATCHDOG=1 when systemd asks for it (WatchdogSec=); false only for a unit without it.
+    public var systemdWatchdog: Bool
+
+    /// `logLevel` as swift-log's level (validated at load, so never the fallback).
+    public var loggerLevel: Logger.Level { Logger.Level(rawValue: logLevel) ?? .info }
 
     static let knownKeys: [String: Set<String>] = [
         "": [
             "registry", "store", "listen", "tls", "itl", "adminSocket", "peerRules", "clockStart", "timeouts", "outbox",
-            "logLevel",
+            "logLevel", "log", "metrics", "systemd",
         ],
         "store": ["path"],
         "listen": ["host", "port", "path"],
@@ -46,27 +59,29 @@ public struct DaemonConfiguration: Sendable {
         "adminSocket": ["path", "group"],
         "timeouts": ["statusQueryAfterSeconds", "cancelAfterQuerySeconds"],
         "outbox": ["retryInitialMilliseconds", "retryMaximumMilliseconds"],
+        "log": ["format", "output"],
+        "metrics": ["listen"],
+        "systemd": ["watchdog"],
     ]
 
-    /// Reads and validates the file at `path`; relative paths inside are relative to the file's folder.
+    /// Reads and validates the file at `path` (`.toml` or `.json`); relative paths inside are relative to the
+    /// file's folder.
     public static func load(path: String) throws(ConfigurationError) -> DaemonConfiguration {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ConfigurationError(key: path, problem: "cannot be read: \(error.localizedDescription)")
-        }
-        let parsed: JSONValue
-        do { parsed = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
-            throw ConfigurationError(key: path, problem: "is not valid JSON: \(error)")
-        }
-        guard let object = parsed.objectValue else {
-            throw ConfigurationError(key: path, problem: "is not a JSON object")
-        }
-        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
-        return try parse(object, base: base)
+        try load(path: path, checkingHost: true)
     }
 
-    static func parse(_ object: [String: JSONValue], base: URL) throws(ConfigurationError) -> DaemonConfiguration {
-        var reader = ConfigurationReader(object: object, base: base)
+    /// `checkingHost: false` checks everything but what belongs to the host: the files and folders named and the
+    /// admin socket's group name (the shipped example names a production host's; its test checks the rest).
+    static func load(path: String, checkingHost: Bool) throws(ConfigurationError) -> DaemonConfiguration {
+        let object = try ConfigurationFile.read(path: path)
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+        return try parse(object, base: base, checkingHost: checkingHost)
+    }
+
+    static func parse(_ object: [String: JSONValue], base: URL, checkingHost: Bool = true)
+        throws(ConfigurationError) -> DaemonConfiguration
+    {
+        let reader = ConfigurationReader(object: object, base: base, checksHost: checkingHost)
         try reader.refuseUnknownKeys(knownKeys)
         let registry: RegistryCode
         do { registry = try RegistryCode(try reader.string("registry", default: "CDM")) } catch {
@@ -82,7 +97,7 @@ public struct DaemonConfiguration: Sendable {
             privateKeyPath: try reader.existingFile("tls.privateKey"),
             trustedCAPath: try reader.existingFile("tls.trustedCA"))
         let itlURL = try reader.string("itl.url")
-        guard let url = URL(string: itlURL), url.scheme == "https", url.host != nil else {
+        guard let url = URL(string: itlURL), url.scheme == "https", url.host?.isEmpty == false else {
             throw ConfigurationError(key: "itl.url", problem: "'\(itlURL)' is not an https URL with a host")
         }
         let itl = ITL(
@@ -94,7 +109,9 @@ public struct DaemonConfiguration: Sendable {
         }
         var clockStart: Date?
         if let text = try reader.optionalString("clockStart") {
-            guard let date = ISO8601DateFormatter().date(from: text) else {
+            let fractional = ISO8601DateFormatter()
+            fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            guard let date = ISO8601DateFormatter().date(from: text) ?? fractional.date(from: text) else {
                 throw ConfigurationError(key: "clockStart", problem: "'\(text)' is not an ISO 8601 instant")
             }
             clockStart = date
@@ -119,12 +136,18 @@ public struct DaemonConfiguration: Sendable {
         guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(level) else {
             throw ConfigurationError(key: "logLevel", problem: "'\(level)' is not a log level (trace ... critical)")
         }
-        let group = try reader.optionalInteger("adminSocket.group")
+        let logFormat = try reader.choice("log.format", default: LogfmtLogHandler.Format.logfmt)
+        let logOutput = try reader.choice("log.output", default: LogfmtLogHandler.Output.stdout)
+        let metricsListen = try reader.optionalString("metrics.listen").map { (text) throws(ConfigurationError) in
+            try LoopbackAddress.parse(text, key: "metrics.listen")
+        }
         return DaemonConfiguration(
-            registry: registry, storePath: try reader.path("store.path"), listen: listen, tls: tls, itl: itl,
+            registry: registry, storePath: try reader.storePath("store.path"), listen: listen, tls: tls, itl: itl,
             adminSocketPath: try reader.path("adminSocket.path", default: "/run/cdm-registry/admin.sock"),
-            adminSocketGroup: group.map { UInt32(clamping: $0) }, peerRulesPath: try reader.existingFile("peerRules"),
-            clockStart: clockStart, timeouts: timeouts, retry: retry, logLevel: level)
+            adminSocketGroup: try reader.group("adminSocket.group"), peerRulesPath: try reader.existingFile("peerRules"),
+            clockStart: clockStart, timeouts: timeouts, retry: retry, logLevel: level, logFormat: logFormat,
+            logOutput: logOutput, metricsListen: metricsListen,
+            systemdWatchdog: try reader.bool("systemd.watchdog", default: true))
     }
 }
 
@@ -139,6 +162,8 @@ public struct ConfigurationError: Error, CustomStringConvertible {
 struct ConfigurationReader {
     let object: [String: JSONValue]
     let base: URL
+    /// False only for the shipped example's test: files, folders and group names are then not looked up.
+    var checksHost = true
 
     func refuseUnknownKeys(_ known: [String: Set<String>]) throws(ConfigurationError) {
         for (key, value) in object {
@@ -201,9 +226,120 @@ struct ConfigurationReader {
 
     func existingFile(_ key: String) throws(ConfigurationError) -> String {
         let resolved = try path(key)
+        guard checksHost else { return resolved }
         guard FileManager.default.isReadableFile(atPath: resolved) else {
             throw ConfigurationError(key: key, problem: "names \(resolved), which does not exist or is not readable")
         }
         return resolved
+    }
+
+    func bool(_ key: String, default fallback: Bool) throws(ConfigurationError) -> Bool {
+        guard let raw = value(key), raw != .null else { return fallback }
+        guard let flag = raw.boolValue else { throw ConfigurationError(key: key, problem: "must be true or false") }
+        return flag
+    }
+
+    /// One of a fixed set of words (an enum's raw values); the error lists the accepted ones.
+    func choice<Choice: RawRepresentable & CaseIterable>(_ key: String, default fallback: Choice)
+        throws(ConfigurationError) -> Choice where Choice.RawValue == String
+    {
+        guard let text = try optionalString(key) else { return fallback }
+        guard let chosen = Choice(rawValue: text) else {
+            let accepted = Choice.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or ")
+            throw ConfigurationError(key: key, problem: "'\(text)' is not \(accepted)")
+        }
+        return chosen
+    }
+
+    /// The SQLite file's path: its folder must exist and be writable (SQLite writes its WAL and journal beside
+    /// the file), and an existing file must be readable and writable.
+    func storePath(_ key: String) throws(ConfigurationError) -> String {
+        let resolved = try path(key)
+        guard checksHost else { return resolved }
+        let folder = URL(fileURLWithPath: resolved).deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ConfigurationError(key: key, problem: "names \(resolved), but the folder \(folder) does not exist")
+        }
+        guard access(folder, W_OK | X_OK) == 0 else {
+            throw ConfigurationError(key: key, problem: "names \(resolved), but the folder \(folder) is not writable")
+        }
+        if FileManager.default.fileExists(atPath: resolved) && access(resolved, R_OK | W_OK) != 0 {
+            throw ConfigurationError(key: key, problem: "names \(resolved), which is not readable and writable")
+        }
+        return resolved
+    }
+
+    /// The admin socket's group: a group name (looked up in the group database) or a numeric gid.
+    func group(_ key: String) throws(ConfigurationError) -> UInt32? {
+        guard let raw = value(key), raw != .null else { return nil }
+        if let number = raw.integerValue {
+            guard let gid = UInt32(exactly: number), gid != UInt32.max else {
+                throw ConfigurationError(key: key, problem: "\(number) is not a group id")
+            }
+            return gid
+        }
+        guard let name = raw.stringValue, !name.isEmpty else {
+            throw ConfigurationError(key: key, problem: "must be a group name or a numeric gid")
+        }
+        if let gid = UInt32(name), gid != UInt32.max { return gid }
+        guard checksHost else { return nil }
+        guard let gid = GroupDatabase.gid(named: name) else {
+            throw ConfigurationError(key: key, problem: "names the group '\(name)', which does not exist")
+        }
+        return gid
+    }
+}
+
+/// Group names resolved with the reentrant `getgrnam_r` (the daemon may resolve while other threads run).
+enum GroupDatabase {
+    static func gid(named name: String) -> UInt32? {
+        var entry = group()
+        var result: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 16_384)
+        let status = getgrnam_r(name, &entry, &buffer, buffer.count, &result)
+        guard status == 0, result != nil else { return nil }
+        return UInt32(entry.gr_gid)
+    }
+}
+
+/// `[metrics] listen`: "127.0.0.1:9464", "[::1]:9464" or "localhost:9464"; any other host is refused because the
+/// metrics endpoint has no authentication.
+enum LoopbackAddress {
+    static func parse(_ text: String, key: String) throws(ConfigurationError) -> (host: String, port: Int) {
+        let host: String
+        let portText: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else {
+                throw ConfigurationError(key: key, problem: "'\(text)' is not [IPv6]:port")
+            }
+            host = String(text[text.index(after: text.startIndex)..<close])
+            portText = text[text.index(close, offsetBy: 2)...]
+        } else {
+            guard let colon = text.lastIndex(of: ":") else {
+                throw ConfigurationError(key: key, problem: "'\(text)' is not host:port")
+            }
+            host = String(text[..<colon])
+            portText = text[text.index(after: colon)...]
+        }
+        guard let port = Int(portText), (0...65535).contains(port) else {
+            throw ConfigurationError(key: key, problem: "'\(portText)' is not a port (0...65535)")
+        }
+        guard isLoopback(host) else {
+            throw ConfigurationError(
+                key: key, problem: "'\(host)' is not a loopback address (127.0.0.0/8, ::1 or localhost)")
+        }
+        return (host, port)
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" { return true }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, host, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { bytes in bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1 }
+        }
+        return false
     }
 }

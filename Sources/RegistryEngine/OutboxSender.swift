@@ -96,6 +96,7 @@ public actor OutboxSender {
     @discardableResult
     public func deliverDue() async -> Int {
         let now = engine.clock.now.date
+        EngineMetrics.current.sampleOutboxDepth { try store.outboxDepth() }
         var batch: [OutboxMessage] = []
         do {
             for recipient in try store.outboxRecipients() {
@@ -133,15 +134,19 @@ public actor OutboxSender {
             return
         }
         do {
+            let roundTrip = EngineMetrics.current.startTiming()
             let reply = try await transport.send(
                 operation: operation, body: Array(message.body), to: message.recipient)
+            EngineMetrics.current.roundTripEnded(roundTrip, peer: message.recipient, operation: message.operation)
             if case .fault(let fault) = reply, fault.code == .server {
                 throw DeliveryFailure.serverFault(fault.string)
             }
             try await engine.delivered(message, reply: reply)
             delivered += 1
+            EngineMetrics.current.delivered(peer: message.recipient, operation: message.operation)
         } catch {
             failedAttempts += 1
+            EngineMetrics.current.retryScheduled(peer: message.recipient, operation: message.operation)
             let attempts = message.attempts + 1
             let delay = policy.delay(afterAttempts: attempts)
             let next = engine.clock.now.advanced(by: delay).date

@@ -78,7 +78,6 @@ extension RegistryEngine {
                 id, request: .acquiring(proposalRecord),
                 first: .incomingProposalChecked(check, at: clock.now),
                 describe: "proposal from \(transaction.transferringRegistryCode) relayed by the ITL")
-            logger.info("\(id) incoming from \(transaction.transferringRegistryCode): \(check)")
             return .received
         } catch {
             // Two deliveries of the same proposal may race: the second finds the first committed.

@@ -44,6 +44,7 @@ extension RegistryEngine {
         let facts = try requestFacts(request)
         if case .refused(let refusal) = configuration.rules.evaluate(facts, at: now.date) {
             logger.notice("proposal refused before reservation: \(refusal)")
+            EngineMetrics.current.ruleRefused(refusal)
             throw .ruleRefused(refusal)
         }
         // An issuance changes nothing before the ITL's check, so the ledger's refusals are found by a dry run.
@@ -55,7 +56,6 @@ extension RegistryEngine {
         let id = try nextIdentifier()
         let live = try await create(
             id, request: request, first: .proposalCreated(at: now), describe: "proposed by operator")
-        logger.info("\(id) \(request.flow) of \(request.quantity) proposed: \(live.machine.state)")
         return TransactionSummary(live)
     }
 

@@ -50,6 +50,7 @@ public actor RegistryEngine {
     private var locks: [TransactionIdentifier: [CheckedContinuation<Void, Never>]] = [:]
     var lastNumber: Int64 = 0
     private var outboxListeners: [@Sendable (Set<RegistryCode>) -> Void] = []
+    private var finalListeners: [@Sendable (TransactionIdentifier, TransactionStatus) -> Void] = []
 
     public init(
         store: SQLiteRegistryStore, configuration: EngineConfiguration, clock: RegistryClock,
@@ -74,6 +75,7 @@ public actor RegistryEngine {
         for record in records {
             live[record.identifier] = try Self.restore(record, timeouts: configuration.timeouts)
         }
+        EngineMetrics.current.transactionsInFlight(live.count)
         if !records.isEmpty { logger.info("resumed \(records.count) in-flight transactions") }
         return records.count
     }
@@ -81,6 +83,11 @@ public actor RegistryEngine {
     /// Called with the recipients that have new outbox messages after each commit (the sender wakes up).
     public func onOutbox(_ listener: @escaping @Sendable (Set<RegistryCode>) -> Void) {
         outboxListeners.append(listener)
+    }
+
+    /// Called once with each transaction that reaches a final status, after it is durable.
+    public func onFinal(_ listener: @escaping @Sendable (TransactionIdentifier, TransactionStatus) -> Void) {
+        finalListeners.append(listener)
     }
 
     public var inFlightCount: Int { live.count }
@@ -187,12 +194,21 @@ public actor RegistryEngine {
         switch await committer.submit(step) {
         case .success(let result):
             current.record = record
+            // Every transition once, with what an operator greps for (issue 6: no secrets, one line per event).
+            logger.info(
+                "transaction \(current.machine.state.isFinal ? "final" : "moved")",
+                metadata: [
+                    "transaction": "\(id)", "type": "\(request.flow.transactionType.rawValue)",
+                    "flow": "\(request.flow)", "peer": "\(request.peer?.rawValue ?? "-")",
+                    "state": "\(current.machine.state)", "event": "\(event)",
+                ])
             if current.machine.state.isFinal {
                 live[id] = nil
-                logger.info("\(id) \(request.flow) final: \(current.machine.state) after \(event)")
+                if let status = current.machine.state.desStatus { for listener in finalListeners { listener(id, status) } }
             } else {
                 live[id] = current
             }
+            EngineMetrics.current.transition(request.flow, to: current.machine.state, inFlight: live.count)
             let recipients = Set(result.outbox.map(\.recipient))
             if !recipients.isEmpty { for listener in outboxListeners { listener(recipients) } }
         case .failure(let error):

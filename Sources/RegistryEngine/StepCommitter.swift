@@ -36,7 +36,9 @@ actor StepCommitter {
             let batch = Array(pending.prefix(maximumBatch))
             pending.removeFirst(batch.count)
             let steps = batch.map(\.0)
+            let commitStarted = EngineMetrics.current.startTiming()
             let results = await write(steps)
+            EngineMetrics.current.committed(steps: steps.count, since: commitStarted)
             for (index, entry) in batch.enumerated() { entry.1.resume(returning: results[index]) }
         }
         writing = false

@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 import RegistryDaemon
+import RegistrySandbox
 
-// cdm-registryd --config FILE | --check-config --config FILE | --version
+// cdm-registryd --config FILE | --check-config --config FILE | --version | (no arguments: development sandbox)
 
 func fail(_ message: String, code: Int32 = 1) -> Never {
     FileHandle.standardError.write(Data("cdm-registryd: \(message)\n".utf8))
@@ -17,8 +18,10 @@ if arguments.contains("--version") {
 if arguments.contains("--help") || arguments.contains("-h") {
     print(
         """
-        usage: cdm-registryd --config FILE [--check-config]
-          --config FILE    the configuration (JSON; docs/OPERATIONS.md)
+        usage: cdm-registryd [--config FILE [--check-config]]
+          (no options)     development sandbox: state in ./state (or $CDM_REGISTRY_SANDBOX), a simulated ITL and
+                           national registries CH, GB, DE, JP started alongside, development certificates
+          --config FILE    the configuration (docs/OPERATIONS.md)
           --check-config   validate the configuration and exit (0 valid, 1 not)
           --version        print the version
         """)
@@ -27,8 +30,11 @@ if arguments.contains("--help") || arguments.contains("-h") {
 let configPath: String
 if let index = arguments.firstIndex(of: "--config"), index + 1 < arguments.count {
     configPath = arguments[index + 1]
+} else if arguments.isEmpty {
+    try await Sandbox.run()
+    exit(0)
 } else {
-    fail("--config FILE is required (see --help)", code: 2)
+    fail("--config FILE is required with \(arguments.joined(separator: " ")) (see --help)", code: 2)
 }
 for argument in arguments where argument.hasPrefix("-") {
     guard ["--config", "--check-config"].contains(argument) else { fail("unknown option \(argument)", code: 2) }

@@ -1,4 +1,6 @@
 import Foundation
+import RegistrySandbox
+import NIOHTTP1
 import RegistryAdmin
 import Testing
 

@@ -1,4 +1,6 @@
 import Foundation
+import RegistrySandbox
+import NIOHTTP1
 import RegistryAdmin
 import Testing
 
@@ -48,7 +50,7 @@ extension RegistryNetwork {
             else { continue }
             itl[holder, default: []].append(first...last)
         }
-        for party in ["CDM"] + Self.nationalRegistries {
+        for party in ["CDM"] + nationalRegistries {
             let ours = SerialSet(daemon[party] ?? [])
             let log = SerialSet(itl[party] ?? [])
             #expect(ours == log, "\(party): daemon \(ours) vs ITL \(log)", sourceLocation: sourceLocation)

@@ -41,7 +41,8 @@ struct AdminSocketServerTests {
                 // The first request takes longest: answering out of order would put it last.
                 let delays: [Int64] = [60, 0, 30, 0]
                 for (index, delay) in delays.enumerated() {
-                    let request = AdminRequest(id: "r\(index)", command: "wait", arguments: ["milliseconds": .integer(delay)])
+                    let request = AdminRequest(
+                        id: "r\(index)", command: "wait", arguments: ["milliseconds": .integer(delay)])
                     try client.sendLine(Array(try JSONEncoder().encode(request)))
                 }
                 return try delays.indices.map { _ in

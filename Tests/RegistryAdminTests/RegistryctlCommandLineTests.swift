@@ -89,13 +89,15 @@ struct RegistryctlCommandLineTests {
                 "project": 12, "issuance": 1, "to": "CDM-100-1-2-57", "quantity": 5, "instructedBy": "Acme",
             ])
         let transfer = try Self.request(["transfer", "--from", "A", "--to", "B", "--quantity", "3"])
-        #expect(transfer == AdminRequest(id: "1", command: "transfer", arguments: ["from": "A", "to": "B", "quantity": 3]))
+        #expect(
+            transfer == AdminRequest(id: "1", command: "transfer", arguments: ["from": "A", "to": "B", "quantity": 3]))
         let cancel = try Self.request([
             "cancel", "--from", "A", "--quantity", "2", "--to", "C", "--beneficiary", "City", "--purpose", "offset",
         ])
         #expect(
             cancel.arguments == ["from": "A", "quantity": 2, "to": "C", "beneficiary": "City", "purpose": "offset"])
-        #expect(try Self.request(["cancel", "--from", "A", "--quantity", "2"]).arguments == ["from": "A", "quantity": 2])
+        #expect(
+            try Self.request(["cancel", "--from", "A", "--quantity", "2"]).arguments == ["from": "A", "quantity": 2])
     }
 
     @Test("transactions filters and transaction show/cancel")
@@ -104,8 +106,9 @@ struct RegistryctlCommandLineTests {
             try Self.request(["transactions", "--state", "in-flight", "--limit", "20"]).arguments
                 == ["state": "in-flight", "limit": 20])
         #expect(
-            try Self.request(["transaction", "show", "GB42"]) == AdminRequest(
-                id: "1", command: "transaction.show", arguments: ["transaction": "GB42"]))
+            try Self.request(["transaction", "show", "GB42"])
+                == AdminRequest(
+                    id: "1", command: "transaction.show", arguments: ["transaction": "GB42"]))
         #expect(try Self.request(["transaction", "cancel", "GB42"]).command == "transaction.cancel")
     }
 
@@ -125,7 +128,8 @@ struct RegistryctlCommandLineTests {
 
     @Test("global options work before and after the subcommand; the socket falls back to the environment")
     func globalOptions() throws {
-        let before = try RegistryctlCommandLine.parse(["--socket", "/tmp/a.sock", "--json", "status"], environment: [:])
+        let before = try RegistryctlCommandLine.parse(
+            ["--socket", "/tmp/a.sock", "--json", "status"], environment: [:])
         #expect(before.socketPath == "/tmp/a.sock")
         #expect(before.json)
         let after = try RegistryctlCommandLine.parse(["status", "--json", "--socket", "/tmp/b.sock"], environment: [:])
@@ -135,7 +139,8 @@ struct RegistryctlCommandLineTests {
             ["status"], environment: ["CDM_REGISTRY_ADMIN_SOCKET": "/srv/admin.sock"])
         #expect(fromEnvironment.socketPath == "/srv/admin.sock")
         #expect(fromEnvironment.json == false)
-        #expect(try RegistryctlCommandLine.parse(["status"], environment: [:]).socketPath == "/run/cdm-registry/admin.sock")
+        #expect(
+            try RegistryctlCommandLine.parse(["status"], environment: [:]).socketPath == "/run/cdm-registry/admin.sock")
     }
 
     @Test(
@@ -144,15 +149,27 @@ struct RegistryctlCommandLineTests {
             (["transfer", "--from", "A", "--to", "B"], "--quantity"),
             (["transfer", "--from", "A", "--to", "B", "--quantity", "0"], "--quantity must be a positive"),
             (["transfer", "--from", "A", "--to", "B", "--quantity", "x"], "--quantity"),
-            (["issue", "--project", "1", "--issuance", "1", "--unit-type", "ERU", "--first", "1", "--last", "2",
-              "--period", "2", "--applicable-period", "2", "--monitoring-start", "2024-01-01",
-              "--monitoring-end", "2024-02-01"], "unit-type"),
-            (["issue", "--project", "1", "--issuance", "1", "--unit-type", "CER", "--first", "5", "--last", "2",
-              "--period", "2", "--applicable-period", "2", "--monitoring-start", "2024-01-01",
-              "--monitoring-end", "2024-02-01"], "--first (5) must not be greater than --last (2)"),
-            (["issue", "--project", "1", "--issuance", "1", "--unit-type", "CER", "--first", "1", "--last", "2",
-              "--period", "2", "--applicable-period", "2", "--monitoring-start", "2023-02-29",
-              "--monitoring-end", "2024-02-01"], "monitoring-start"),
+            (
+                [
+                    "issue", "--project", "1", "--issuance", "1", "--unit-type", "ERU", "--first", "1", "--last", "2",
+                    "--period", "2", "--applicable-period", "2", "--monitoring-start", "2024-01-01",
+                    "--monitoring-end", "2024-02-01",
+                ], "unit-type"
+            ),
+            (
+                [
+                    "issue", "--project", "1", "--issuance", "1", "--unit-type", "CER", "--first", "5", "--last", "2",
+                    "--period", "2", "--applicable-period", "2", "--monitoring-start", "2024-01-01",
+                    "--monitoring-end", "2024-02-01",
+                ], "--first (5) must not be greater than --last (2)"
+            ),
+            (
+                [
+                    "issue", "--project", "1", "--issuance", "1", "--unit-type", "CER", "--first", "1", "--last", "2",
+                    "--period", "2", "--applicable-period", "2", "--monitoring-start", "2023-02-29",
+                    "--monitoring-end", "2024-02-01",
+                ], "monitoring-start"
+            ),
             (["transactions", "--state", "pending"], "state"),
             (["project", "register", "--number", "1", "--title", "T", "--host", "BR"], "--participant"),
             (["call", "x", "novalue"], "argument 'novalue' must be key=value"),

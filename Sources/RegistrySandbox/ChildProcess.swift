@@ -5,14 +5,14 @@ import Synchronization
 ///
 /// No process outlives the suite: each child is started through `setpriv --pdeathsig KILL` (the kernel kills it if
 /// the test runner dies, even by a crash), and `stop()`/`kill()` are called by every test's teardown.
-final class ChildProcess: Sendable {
-    let name: String
+public final class ChildProcess: Sendable {
+    public let name: String
     private let process: Process
     private let console = Console()
-    let logPath: String
+    public let logPath: String
 
     /// Starts `executable` and waits until it prints its `READY ...` line (returned), or fails with its log.
-    init(name: String, executable: URL, arguments: [String], logDirectory: URL, timeout: Duration = .seconds(30))
+    public init(name: String, executable: URL, arguments: [String], logDirectory: URL, timeout: Duration = .seconds(30))
         async throws
     {
         self.name = name
@@ -56,7 +56,7 @@ final class ChildProcess: Sendable {
     }
 
     /// The `READY key=value ...` line's values.
-    var readyValues: [String: String] {
+    public var readyValues: [String: String] {
         let line = console.readyLine ?? ""
         var values: [String: String] = [:]
         for part in line.split(separator: " ").dropFirst() {
@@ -66,12 +66,12 @@ final class ChildProcess: Sendable {
         return values
     }
 
-    var isRunning: Bool { process.isRunning }
-    var processIdentifier: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
+    public var processIdentifier: Int32 { process.processIdentifier }
 
     /// SIGTERM, then SIGKILL if it has not exited within `grace`; returns the exit status.
     @discardableResult
-    func stop(grace: Duration = .seconds(10)) async -> Int32 {
+    public func stop(grace: Duration = .seconds(10)) async -> Int32 {
         guard process.isRunning else { return process.terminationStatus }
         process.terminate()
         let deadline = ContinuousClock.now.advanced(by: grace)
@@ -82,14 +82,14 @@ final class ChildProcess: Sendable {
     }
 
     /// SIGKILL now: the crash the registry must survive.
-    func kill() {
+    public func kill() {
         guard process.isRunning else { return }
         Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
     /// The end of the process's log, for failure messages.
-    func tail(lines: Int = 40) -> String {
+    public func tail(lines: Int = 40) -> String {
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
@@ -113,9 +113,9 @@ final class Console: Sendable {
     var readyLine: String? { state.withLock { $0.ready } }
 }
 
-struct NetworkError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct NetworkError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// Starts child processes from one thread that lives as long as the test process: `--pdeathsig` fires when the

@@ -3,45 +3,65 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import RegistryAdmin
-import Testing
 
 /// The whole network on loopback as separate processes: itl-sim, a registry-sim per national registry (CH, GB, DE,
 /// JP) and cdm-registryd, each with its own SQLite file, fresh development certificates and ports chosen now.
-final class RegistryNetwork: @unchecked Sendable {
-    static let nationalRegistries = ["CH", "GB", "DE", "JP"]
+public final class RegistryNetwork: @unchecked Sendable {
+    public static let allNationalRegistries = ["CH", "GB", "DE", "JP"]
     /// The ITL knows this registry but it is not operational (an ITL registry check fails for it: 5004).
-    static let dormantRegistry = "NZ"
+    public static let dormantRegistry = "NZ"
     /// The holding account every simulated national registry opens.
-    static let nationalAccount: Int64 = 77
+    public static let nationalAccount: Int64 = 77
 
-    let folder: URL
-    let packageRoot: URL
-    let binaries: URL
-    var ports: [String: Int] = [:]
-    var adminPorts: [String: Int] = [:]
-    var itl: ChildProcess?
-    var registries: [String: ChildProcess] = [:]
-    var daemon: ChildProcess?
-    let adminSocket: String
-    private(set) var daemonClockStart: String
+    public let folder: URL
+    public let packageRoot: URL
+    public let binaries: URL
+    public let nationalRegistries: [String]
+    public var ports: [String: Int] = [:]
+    public var adminPorts: [String: Int] = [:]
+    public var itl: ChildProcess?
+    public var registries: [String: ChildProcess] = [:]
+    public var daemon: ChildProcess?
+    public let adminSocket: String
+    public private(set) var daemonClockStart: String
 
-    init(clockStart: String) throws {
+    /// Whether `stop()` removes the folder (a test network) or keeps it (the development sandbox).
+    private let ownsFolder: Bool
+
+    /// A throw-away network in a fresh folder under /tmp, removed by `stop()`.
+    public convenience init(clockStart: String, nationalRegistries: [String] = RegistryNetwork.allNationalRegistries) throws {
+        try self.init(
+            folder: URL(fileURLWithPath: "/tmp").appendingPathComponent("cdm-e2e-\(UUID().uuidString.prefix(8))"),
+            clockStart: clockStart, nationalRegistries: nationalRegistries, ownsFolder: true)
+    }
+
+    /// The development sandbox: a network kept in `folder` across runs (stores, certificates made once), at the
+    /// real time.
+    public convenience init(sandboxAt folder: URL) throws {
+        try self.init(
+            folder: folder, clockStart: Date().formatted(.iso8601), nationalRegistries: Self.allNationalRegistries,
+            ownsFolder: false)
+    }
+
+    private init(folder: URL, clockStart: String, nationalRegistries: [String], ownsFolder: Bool) throws {
+        self.nationalRegistries = nationalRegistries
+        self.ownsFolder = ownsFolder
+        self.folder = folder
         packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        folder = URL(fileURLWithPath: "/tmp").appendingPathComponent("cdm-e2e-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         binaries = try Self.binariesDirectory()
         adminSocket = folder.appendingPathComponent("admin.sock").path
         daemonClockStart = clockStart
-        try makeCertificates()
-        for party in ["ITL", "CDM"] + Self.nationalRegistries { ports[party] = try Self.freePort() }
+        if !FileManager.default.fileExists(atPath: path("certs/ca.crt")) { try makeCertificates() }
+        for party in ["ITL", "CDM"] + nationalRegistries { ports[party] = try Self.freePort() }
     }
 
     /// Starts the ITL, the national registries and the daemon, in that order.
-    func start() async throws {
+    public func start() async throws {
         do {
             try await startITL()
-            for code in Self.nationalRegistries { try await startRegistry(code) }
+            for code in nationalRegistries { try await startRegistry(code) }
             try await startDaemon()
         } catch {
             await stop()
@@ -50,22 +70,22 @@ final class RegistryNetwork: @unchecked Sendable {
     }
 
     /// Stops every process (SIGTERM, then SIGKILL) and removes the folder.
-    func stop() async {
+    public func stop() async {
         if let daemon { await daemon.stop() }
         for registry in registries.values { await registry.stop() }
         if let itl { await itl.stop() }
-        try? FileManager.default.removeItem(at: folder)
+        if ownsFolder { try? FileManager.default.removeItem(at: folder) }
     }
 
     // MARK: Processes
 
-    func startITL() async throws {
+    public func startITL() async throws {
         let registriesState = Dictionary(
-            uniqueKeysWithValues: (["CDM"] + Self.nationalRegistries).map { ($0, "operational") }
+            uniqueKeysWithValues: (["CDM"] + nationalRegistries).map { ($0, "operational") }
                 + [(Self.dormantRegistry, "notOperational")])
         let config: [String: Any] = [
             "code": "ITL", "listen": listen("ITL"), "tls": tls("ITL"),
-            "peers": (["CDM"] + Self.nationalRegistries).map(peer),
+            "peers": (["CDM"] + nationalRegistries).map(peer),
             "databasePath": path("itl.sqlite"), "clockStart": daemonClockStart,
             "registries": registriesState, "acquiringResponseTimeoutSeconds": 3600,
             "admin": ["host": "127.0.0.1", "port": 0],
@@ -77,7 +97,7 @@ final class RegistryNetwork: @unchecked Sendable {
         adminPorts["ITL"] = Int(itl?.readyValues["admin"] ?? "")
     }
 
-    func startRegistry(_ code: String) async throws {
+    public func startRegistry(_ code: String) async throws {
         let config: [String: Any] = [
             "code": code, "listen": listen(code), "tls": tls(code), "peers": [peer("ITL")],
             "databasePath": path("\(code).sqlite"), "clockStart": daemonClockStart,
@@ -94,7 +114,15 @@ final class RegistryNetwork: @unchecked Sendable {
     }
 
     /// Starts (or restarts, on the same store) the daemon; `clockStart` moves its registry time.
-    func startDaemon(clockStart: String? = nil) async throws {
+    public func startDaemon(clockStart: String? = nil) async throws {
+        let file = try writeDaemonConfiguration(clockStart: clockStart)
+        daemon = try await ChildProcess(
+            name: "cdm-registryd", executable: binary("cdm-registryd"), arguments: ["--config", file],
+            logDirectory: folder)
+    }
+
+    /// Writes the daemon's configuration (JSON) and returns its path; `clockStart` moves its registry time.
+    public func writeDaemonConfiguration(clockStart: String? = nil) throws -> String {
         if let clockStart { daemonClockStart = clockStart }
         let config: [String: Any] = [
             "registry": "CDM", "store": ["path": path("cdm.sqlite")],
@@ -111,16 +139,14 @@ final class RegistryNetwork: @unchecked Sendable {
             "outbox": ["retryInitialMilliseconds": 50, "retryMaximumMilliseconds": 400],
             "logLevel": "info",
         ]
-        daemon = try await ChildProcess(
-            name: "cdm-registryd", executable: binary("cdm-registryd"),
-            arguments: ["--config", try write(config, "cdm.json")], logDirectory: folder)
+        return try write(config, "cdm.json")
     }
 
     // MARK: Driving the daemon (the admin socket, as registryctl does)
 
     /// One admin command; a refusal throws the daemon's `AdminError`.
     @discardableResult
-    func ctl(_ command: String, _ arguments: [String: JSONValue] = [:]) throws -> JSONValue {
+    public func ctl(_ command: String, _ arguments: [String: JSONValue] = [:]) throws -> JSONValue {
         let client = try AdminClient(path: adminSocket)
         let response = try client.call(command, arguments: arguments)
         guard response.ok else {
@@ -130,7 +156,7 @@ final class RegistryNetwork: @unchecked Sendable {
     }
 
     /// Runs the registryctl executable itself and returns its JSON output.
-    func registryctl(_ arguments: [String]) throws -> JSONValue {
+    public func registryctl(_ arguments: [String]) throws -> JSONValue {
         let process = Process()
         process.executableURL = try binary("registryctl")
         process.arguments = ["--socket", adminSocket, "--json"] + arguments
@@ -149,7 +175,7 @@ final class RegistryNetwork: @unchecked Sendable {
     // MARK: Driving the simulators (their admin endpoints)
 
     @discardableResult
-    func simulator(_ party: String, _ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil) async throws
+    public func simulator(_ party: String, _ method: HTTPMethod, _ path: String, _ body: JSONValue? = nil) async throws
         -> JSONValue
     {
         guard let port = adminPorts[party] else { throw NetworkError("no admin port for \(party)") }
@@ -170,8 +196,8 @@ final class RegistryNetwork: @unchecked Sendable {
 
     // MARK: Files and ports
 
-    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-    func url(_ party: String) -> String { "https://127.0.0.1:\(ports[party] ?? 0)/des" }
+    public func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+    public func url(_ party: String) -> String { "https://127.0.0.1:\(ports[party] ?? 0)/des" }
 
     private func listen(_ party: String) -> [String: Any] {
         ["host": "127.0.0.1", "port": ports[party] ?? 0, "path": "/des"]
@@ -198,7 +224,7 @@ final class RegistryNetwork: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [
             packageRoot.appendingPathComponent("certs/make-dev-certs.sh").path, path("certs"), "ITL", "CDM",
-        ] + Self.nationalRegistries
+        ] + nationalRegistries
         process.standardOutput = FileHandle.nullDevice
         let errors = Pipe()
         process.standardError = errors
@@ -210,7 +236,7 @@ final class RegistryNetwork: @unchecked Sendable {
         }
     }
 
-    func binary(_ name: String) throws -> URL {
+    public func binary(_ name: String) throws -> URL {
         let candidate = binaries.appendingPathComponent(name)
         guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
             throw NetworkError("\(name) is not built in \(binaries.path) (swift test builds every product)")
@@ -255,7 +281,7 @@ final class RegistryNetwork: @unchecked Sendable {
 }
 
 /// Waits until `condition` holds (polling), or fails after `timeout` with `message`.
-func eventually(
+public func eventually(
     _ message: @autoclosure () -> String, timeout: Duration = .seconds(30),
     _ condition: () async throws -> Bool
 ) async throws {

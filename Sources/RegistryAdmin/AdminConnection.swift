@@ -12,7 +12,8 @@ struct AdminConnection: Sendable {
     func serve() async {
         let channel = accepted.channel.channel
         guard await connections.admit(channel) else {
-            try? await channel.close()
+            // executeThenClose finishes the writer too: NIO traps on an async writer dropped unfinished.
+            try? await accepted.channel.executeThenClose { _, _ in }
             return
         }
         do {

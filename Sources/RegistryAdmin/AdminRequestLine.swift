@@ -23,15 +23,16 @@ public enum AdminRequestLine {
         }
         // Echo the id whenever it can be read, so that a client can match even a refusal to its request.
         let id = object["id"]?.stringValue ?? ""
-        if let unknown = object.keys.filter({ !fields.contains($0) }).sorted().first {
-            return malformed(id: id, "unknown field '\(unknown)' (a request has version, id, command, arguments)")
-        }
         guard let versionValue = object["version"] else { return malformed(id: id, "missing field 'version'") }
         guard let versionNumber = versionValue.integerValue else {
             return malformed(id: id, "field 'version' must be a whole number, not \(kind(of: versionValue))")
         }
         guard versionNumber == Int64(AdminProtocol.version) else {
             return .refusal(.failure(id: id, .unsupportedVersion(Int(clamping: versionNumber))))
+        }
+        // Checked after the version: another version may have other fields.
+        if let unknown = object.keys.filter({ !fields.contains($0) }).sorted().first {
+            return malformed(id: id, "unknown field '\(unknown)' (a request has version, id, command, arguments)")
         }
         guard let idValue = object["id"] else { return malformed(id: id, "missing field 'id'") }
         guard idValue.stringValue != nil else {

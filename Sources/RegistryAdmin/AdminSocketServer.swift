@@ -16,9 +16,21 @@ public actor AdminSocketServer {
     private var closed = false
 
     /// An accepted connection with its peer's credentials, read once when it is accepted.
-    struct AcceptedConnection: Sendable {
+    final class AcceptedConnection: Sendable {
         let channel: NIOAsyncChannel<AdminLineFrame, ByteBuffer>
         let caller: AdminCaller
+
+        init(channel: NIOAsyncChannel<AdminLineFrame, ByteBuffer>, caller: AdminCaller) {
+            self.channel = channel
+            self.caller = caller
+        }
+
+        /// NIO drops a connection accepted while the listener closes without handing it over, and traps when its
+        /// writer is released unfinished; finishing and closing it here covers that race (a no-op once served).
+        deinit {
+            let channel = self.channel
+            Task { try? await channel.executeThenClose { _, _ in } }
+        }
     }
 
     private init(
@@ -62,7 +74,7 @@ public actor AdminSocketServer {
             identity = try socketFile.restrict(group: socketGroup)
         } catch {
             try? await listener.channel.close()
-            socketFile.remove(ifStill: socketFile.currentIdentity() ?? .init(device: 0, inode: 0))
+            if let bound = socketFile.currentIdentity() { socketFile.remove(ifStill: bound) }
             throw error
         }
         let server = AdminSocketServer(

@@ -99,6 +99,30 @@ struct AdminSocketServerTests {
         }
     }
 
+    @Test("a last request without its newline is answered after the client half-closes (printf | socat)")
+    func halfClose() async throws {
+        try await AdminTestSupport.withServer { server, _ in
+            let path = server.path
+            let answer = try await AdminTestSupport.blocking { () throws -> String in
+                let descriptor = try UnixDomainSocket.makeStreamSocket().get()
+                defer { close(descriptor) }
+                try UnixDomainSocket.connect(descriptor, to: path).get()
+                let line = Array(#"{"version":1,"id":"h","command":"echo","arguments":{"a":1}}"#.utf8)
+                #expect(line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) } == line.count)
+                #expect(shutdown(descriptor, Int32(SHUT_WR)) == 0)
+                var received: [UInt8] = []
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                while true {
+                    let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                    guard count > 0 else { break }
+                    received += chunk[..<count]
+                }
+                return String(decoding: received, as: UTF8.self)
+            }
+            #expect(answer == #"{"id":"h","ok":true,"result":{"a":1},"version":1}"# + "\n")
+        }
+    }
+
     @Test("the socket file is mode 0660")
     func mode() async throws {
         try await AdminTestSupport.withServer { server, _ in

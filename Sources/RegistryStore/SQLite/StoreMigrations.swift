@@ -10,6 +10,7 @@ enum StoreMigrations {
     static let migrations: [(identifier: String, version: Int, sql: String)] = [
         ("v1-ledger-and-journal", 1, version1),
         ("v2-engine-transactions-and-outbox", 2, version2),
+        ("v3-reconciliations-and-notices", 3, version3),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -220,5 +221,34 @@ enum StoreMigrations {
             last_error TEXT
         ) STRICT;
         CREATE INDEX engine_outbox_by_recipient ON engine_outbox (recipient, id);
+        """
+
+    /// What the ITL asked of this registry beyond transactions: reconciliations (with their outcome and the
+    /// operator's clearing of an alert) and ITL notices (with what the registry did about each).
+    static let version3 = """
+        CREATE TABLE reconciliations (
+            identifier TEXT PRIMARY KEY NOT NULL,
+            snapshot_at REAL NOT NULL,
+            received_at REAL NOT NULL,
+            phase INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            response_codes TEXT NOT NULL,
+            alert INTEGER NOT NULL DEFAULT 0,
+            cleared_at REAL,
+            cleared_note TEXT,
+            updated_at REAL NOT NULL
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE itl_notices (
+            identifier INTEGER PRIMARY KEY NOT NULL,
+            type INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            record BLOB NOT NULL,
+            action TEXT NOT NULL,
+            task_open INTEGER NOT NULL,
+            action_due_date TEXT,
+            received_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        ) STRICT;
         """
 }

@@ -6,6 +6,8 @@ public struct RegistryctlInvocation: Hashable, Sendable {
     public var socketPath: String
     public var json: Bool
     public var request: AdminRequest
+    /// `queue --watch`: repeat the request and redraw this often.
+    public var watchInterval: Duration? = nil
 }
 
 /// A command line registryctl does not run: usage errors (exit 2) and `--help` (exit 0, on standard output).
@@ -63,9 +65,11 @@ public enum RegistryctlCommandLine {
             throw RegistryctlUsageError(message: Registryctl.fullMessage(for: error), exitCode: ExitStatus.usage)
         }
         let socket = command.options.socket ?? environment[socketEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 }
-        return RegistryctlInvocation(
+        var invocation = RegistryctlInvocation(
             socketPath: socket ?? defaultSocketPath, json: command.options.json,
             request: AdminRequest(id: "1", command: request.command, arguments: request.arguments))
+        if let queue = command as? Registryctl.Queue, queue.watch { invocation.watchInterval = .seconds(2) }
+        return invocation
     }
 
     /// Runs registryctl and returns its exit status; output goes to `standardOutput`, problems to `standardError`.
@@ -84,23 +88,31 @@ public enum RegistryctlCommandLine {
             }
             return error.exitCode
         }
-        let response: AdminResponse
-        do {
-            let client = try AdminClient(path: invocation.socketPath)
-            response = try client.send(invocation.request)
-        } catch {
-            standardError("registryctl: \(error)\n")
-            return ExitStatus.unreachable
+        while true {
+            let response: AdminResponse
+            do {
+                let client = try AdminClient(path: invocation.socketPath)
+                response = try client.send(invocation.request)
+            } catch {
+                standardError("registryctl: \(error)\n")
+                return ExitStatus.unreachable
+            }
+            guard response.ok else {
+                let error = response.error ?? AdminError(code: "unknown", message: "the daemon refused without a reason")
+                standardError("registryctl: \(error.code): \(error.message)\n")
+                return ExitStatus.refused
+            }
+            let result = response.result ?? .null
+            let text = invocation.json ? result.description : AdminResultText.render(result)
+            guard let interval = invocation.watchInterval else {
+                if !text.isEmpty { standardOutput(text + "\n") }
+                return ExitStatus.success
+            }
+            // Clear the screen and redraw in place, with the time of this refresh.
+            standardOutput("\u{1B}[H\u{1B}[2J\(Date().formatted(.iso8601))  (every \(interval), Ctrl-C to stop)\n\n"
+                + (text.isEmpty ? "no transaction in flight" : text) + "\n")
+            Thread.sleep(forTimeInterval: Double(interval.components.seconds))
         }
-        guard response.ok else {
-            let error = response.error ?? AdminError(code: "unknown", message: "the daemon refused without a reason")
-            standardError("registryctl: \(error.code): \(error.message)\n")
-            return ExitStatus.refused
-        }
-        let result = response.result ?? .null
-        let text = invocation.json ? result.description : AdminResultText.render(result)
-        if !text.isEmpty { standardOutput(text + "\n") }
-        return ExitStatus.success
     }
 
     /// A `call` value: JSON when it parses as JSON (numbers, booleans, arrays, objects, quoted strings), else

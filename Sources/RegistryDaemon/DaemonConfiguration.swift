@@ -5,8 +5,8 @@ import RegistryCore
 import RegistryEngine
 import RegistryNet
 
-/// cdm-registryd's configuration file (TOML or JSON), read once at start-up into typed values and validated: an unknown key,
-/// a missing file or a bad value stops start-up with a message naming the key (docs/OPERATIONS.md, key by key).
+/// cdm-registryd's configuration file (TOML or JSON), read once at start-up into typed values and validated: an
+/// unknown key, a missing file or a bad value stops start-up with a message naming the key (docs/OPERATIONS.md).
 public struct DaemonConfiguration: Sendable {
     public struct Listen: Sendable {
         public var host: String
@@ -91,7 +91,9 @@ public struct DaemonConfiguration: Sendable {
             host: try reader.string("listen.host", default: "0.0.0.0"),
             port: try reader.integer("listen.port", default: 8443, in: 0...65535),
             path: try reader.string("listen.path", default: "/des"))
-        guard listen.path.hasPrefix("/") else { throw ConfigurationError(key: "listen.path", problem: "must start with /") }
+        guard listen.path.hasPrefix("/") else {
+            throw ConfigurationError(key: "listen.path", problem: "must start with /")
+        }
         let tls = TLSIdentity(
             certificatePath: try reader.existingFile("tls.certificate"),
             privateKeyPath: try reader.existingFile("tls.privateKey"),
@@ -129,7 +131,8 @@ public struct DaemonConfiguration: Sendable {
             throw ConfigurationError(key: "timeouts", problem: "\(error)")
         }
         let retry = RetryPolicy(
-            initial: .milliseconds(try reader.integer("outbox.retryInitialMilliseconds", default: 200, in: 1...600_000)),
+            initial: .milliseconds(
+                try reader.integer("outbox.retryInitialMilliseconds", default: 200, in: 1...600_000)),
             maximum: .milliseconds(
                 try reader.integer("outbox.retryMaximumMilliseconds", default: 60_000, in: 1...86_400_000)))
         let level = try reader.string("logLevel", default: "info")
@@ -144,7 +147,8 @@ public struct DaemonConfiguration: Sendable {
         return DaemonConfiguration(
             registry: registry, storePath: try reader.storePath("store.path"), listen: listen, tls: tls, itl: itl,
             adminSocketPath: try reader.path("adminSocket.path", default: "/run/cdm-registry/admin.sock"),
-            adminSocketGroup: try reader.group("adminSocket.group"), peerRulesPath: try reader.existingFile("peerRules"),
+            adminSocketGroup: try reader.group("adminSocket.group"),
+            peerRulesPath: try reader.existingFile("peerRules"),
             clockStart: clockStart, timeouts: timeouts, retry: retry, logLevel: level, logFormat: logFormat,
             logOutput: logOutput, metricsListen: metricsListen,
             systemdWatchdog: try reader.bool("systemd.watchdog", default: true))

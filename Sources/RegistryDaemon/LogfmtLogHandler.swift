@@ -109,7 +109,9 @@ enum LogfmtEncoding {
     static func value(_ value: String) -> String {
         let needsQuotes =
             value.isEmpty
-            || value.unicodeScalars.contains { $0.value <= 0x20 || $0 == "=" || $0 == "\"" || $0 == "\\" || $0.value == 0x7F }
+            || value.unicodeScalars.contains {
+                $0.value <= 0x20 || $0 == "=" || $0 == "\"" || $0 == "\\" || $0.value == 0x7F
+            }
         guard needsQuotes else { return value }
         var quoted = "\""
         for scalar in value.unicodeScalars {
@@ -171,7 +173,8 @@ enum JSONLineEncoding {
         case .stringConvertible(let convertible): string(convertible.description)
         case .array(let values): "[" + values.map(Self.value).joined(separator: ",") + "]"
         case .dictionary(let entries):
-            "{" + entries.sorted { $0.key < $1.key }.map { "\(string($0.key)):\(Self.value($0.value))" }
+            "{"
+                + entries.sorted { $0.key < $1.key }.map { "\(string($0.key)):\(Self.value($0.value))" }
                 .joined(separator: ",") + "}"
         }
     }
@@ -223,7 +226,8 @@ final class LogLineSink: @unchecked Sendable {
         bytes.withUnsafeMutableBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = Foundation.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                let written = Foundation.write(
+                    descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
                 if written < 0 && errno == EINTR { continue }
                 // A closed or full log stream must never stop the registry: the line is dropped.
                 guard written > 0 else { return }

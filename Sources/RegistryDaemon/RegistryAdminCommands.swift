@@ -10,12 +10,13 @@ import RegistryStore
 struct RegistryAdminCommands: AdminCommandHandler {
     let engine: RegistryEngine
     let store: SQLiteRegistryStore
+    let sender: OutboxSender
     let status: @Sendable () async -> JSONValue
     let logger: Logger
 
     static let changing: Set<String> = [
         "account.open", "project.register", "issue", "sopAdmin.pay", "forward", "transfer", "cancel",
-        "transaction.cancel",
+        "transaction.cancel", "reconciliation.clear", "notice.close", "peer.pause", "peer.resume", "retry",
     ]
 
     func handle(_ request: AdminRequest, caller: AdminCaller) async -> AdminResponse {
@@ -162,6 +163,91 @@ struct RegistryAdminCommands: AdminCommandHandler {
                             Int64(placement.block.attributes.originalCommitmentPeriod.rawValue)),
                     ]
                 })
+        case "queue":
+            // In-flight transactions with what they wait for and their messages' retries.
+            let now = engine.clock.now.date
+            let outbox = try store.outbox(limit: 10_000)
+            return .array(
+                try store.engineTransactions(.inFlight, limit: Int(try arguments.optionalInteger("limit") ?? 1_000))
+                    .sorted { $0.createdAt < $1.createdAt }
+                    .map { record in
+                        let waiting = outbox.filter { $0.transaction == record.identifier }
+                        return [
+                            "transaction": .string(record.identifier.rawValue),
+                            "type": .integer(Int64(record.flow.transactionType.rawValue)),
+                            "peer": record.peer.map { .string($0.rawValue) } ?? .null,
+                            "state": .string(record.state),
+                            "ageSeconds": .integer(Int64(now.timeIntervalSince(record.createdAt))),
+                            "attempts": .integer(Int64(waiting.map(\.attempts).max() ?? 0)),
+                            "nextRetry": waiting.filter { $0.attempts > 0 }.map(\.nextAttemptAt).min()
+                                .map { .string($0.formatted(.iso8601)) } ?? .null,
+                            "deadline": record.deadline.map { .string($0.formatted(.iso8601)) } ?? .null,
+                        ]
+                    })
+        case "peer.pause", "peer.resume":
+            let text = try arguments.string("peer")
+            guard let peer = try? RegistryCode(text) else {
+                throw AdminError.invalidArgument("peer", command: request.command, "'\(text)' is not a registry code")
+            }
+            if request.command == "peer.pause" { await sender.pause(peer) } else { await sender.resume(peer) }
+            return ["peer": .string(peer.rawValue), "paused": .bool(await sender.paused.contains(peer))]
+        case "retry":
+            let peer = try arguments.optionalString("peer").map { text throws -> RegistryCode in
+                guard let code = try? RegistryCode(text) else {
+                    throw AdminError.invalidArgument("peer", command: request.command, "'\(text)' is not a registry code")
+                }
+                return code
+            }
+            let transaction = try arguments.optionalString("transaction").map { _ in try self.transaction(arguments) }
+            return ["messagesMadeDue": .integer(Int64(try await sender.retryNow(peer: peer, transaction: transaction)))]
+        case "journal.tail":
+            let limit = Int(try arguments.optionalInteger("limit") ?? 20)
+            return .array(
+                try store.journalTail(limit: max(1, min(limit, 1_000))).map { record in
+                    [
+                        "sequence": .integer(record.sequence), "time": .string(record.entry.time.formatted(.iso8601)),
+                        "operation": .string(record.entry.operation),
+                        "units": .integer(record.entry.movements.flatMap(\.blocks).reduce(0) { $0 + $1.quantity }),
+                        "hash": .string(String(record.hashHex.prefix(16))),
+                    ]
+                })
+        case "reconciliation.list":
+            return .array(
+                try store.reconciliations(limit: Int(try arguments.optionalInteger("limit") ?? 100)).map {
+                    [
+                        "reconciliation": .string($0.identifier), "snapshotAt": .string($0.snapshotAt.formatted(.iso8601)),
+                        "phase": .integer(Int64($0.phase)), "status": .integer(Int64($0.status)),
+                        "statusText": .string(Self.reconciliationStatus($0.status)),
+                        "responseCodes": .array($0.responseCodes.map { .integer(Int64($0)) }),
+                        "alert": .bool($0.alert), "clearedAt": $0.clearedAt.map { .string($0.formatted(.iso8601)) } ?? .null,
+                        "clearedNote": $0.clearedNote.map { .string($0) } ?? .null,
+                    ]
+                })
+        case "reconciliation.clear":
+            let record = try await engine.clearReconciliationAlert(
+                try arguments.string("reconciliation"), note: try arguments.string("note"))
+            return ["reconciliation": .string(record.identifier), "alert": .bool(record.alert)]
+        case "notices.list":
+            return .array(
+                try store.notices(limit: Int(try arguments.optionalInteger("limit") ?? 100)).map { notice in
+                    var json: [String: JSONValue] = [
+                        "notice": .integer(notice.identifier), "type": .integer(Int64(notice.type)),
+                        "status": .integer(Int64(notice.status)), "action": .string(notice.action),
+                        "taskOpen": .bool(notice.taskOpen),
+                        "actionDueDate": notice.actionDueDate.map { .string($0) } ?? .null,
+                        "receivedAt": .string(notice.receivedAt.formatted(.iso8601)),
+                    ]
+                    if let stored = try? JSONDecoder().decode(ITLNotice.self, from: notice.record) {
+                        json["content"] = .string(stored.content)
+                        json["project"] = stored.project.map { .string($0) } ?? .null
+                        json["targetValue"] = stored.targetValue.map { .integer($0) } ?? .null
+                        json["transactions"] = .array(stored.transactions.map { .string($0.rawValue) })
+                    }
+                    return .object(json)
+                })
+        case "notice.close":
+            let record = try await engine.closeNoticeTask(try arguments.integer("notice"), note: try arguments.string("note"))
+            return ["notice": .integer(record.identifier), "taskOpen": .bool(record.taskOpen)]
         case "verify":
             let verification = try store.verify()
             return [
@@ -170,6 +256,20 @@ struct RegistryAdminCommands: AdminCommandHandler {
             ]
         default:
             throw AdminError.unknownCommand(request.command)
+        }
+    }
+
+    static func reconciliationStatus(_ status: Int) -> String {
+        switch status {
+        case 0: "confirmed"
+        case 1: "initiated"
+        case 2: "validated"
+        case 3: "totals inconsistent"
+        case 4: "unit blocks inconsistent"
+        case 5: "completed"
+        case 6: "completed after manual intervention"
+        case 7: "start request denied"
+        default: "status \(status)"
         }
     }
 

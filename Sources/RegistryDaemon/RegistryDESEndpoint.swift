@@ -50,14 +50,13 @@ struct RegistryDESEndpoint: DESRequestHandler {
 
 /// Sends outbox messages over HTTPS with the registry's client certificate, to the URL the directory gives.
 struct HTTPSTransport: DESTransport {
-    let client: DESHTTPSClient
-    let directory: PeerDirectory
+    let clients: ReloadableTransport
 
     func send(operation: DESOperation, body: [UInt8], to recipient: RegistryCode) async throws -> DESReply {
-        guard let entry = directory.entry(forRegistryCode: recipient.rawValue) else {
+        guard let entry = clients.directory.entry(forRegistryCode: recipient.rawValue) else {
             throw TransportError.noDirectoryEntry(recipient)
         }
-        let answer = try await client.send(to: entry.url, soapAction: operation.soapAction, body: body)
+        let answer = try await clients.client.send(to: entry.url, soapAction: operation.soapAction, body: body)
         return try DESCodec.decodeReply(answer.body, operation: operation)
     }
 }

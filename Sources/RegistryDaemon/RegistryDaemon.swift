@@ -6,6 +6,7 @@ import RegistryEngine
 import RegistryNet
 import RegistryStore
 import ServiceLifecycle
+import UnixSignals
 
 /// cdm-registryd put together: the store, the engine, the DES listener, the outbox sender, the timers and the
 /// admin socket, run as one service group (SIGTERM/SIGINT: stop accepting, finish what is being committed, exit).
@@ -47,13 +48,13 @@ public struct RegistryDaemon: Sendable {
             PeerDirectory.Entry(
                 registryCode: PeerDirectory.itlCode, expectedIdentity: itlIdentity, url: configuration.itl.url)
         ])
-        let client = DESHTTPSClient(identity: identity)
+        let clients = ReloadableTransport(client: DESHTTPSClient(identity: identity), directory: directory)
         let sender = OutboxSender(
-            engine: engine, store: store, transport: HTTPSTransport(client: client, directory: directory),
+            engine: engine, store: store, transport: HTTPSTransport(clients: clients),
             policy: configuration.retry, logger: Logger(label: "cdm-registry.outbox"))
         await engine.onOutbox { _ in Task { await sender.wake() } }
 
-        let server = try await DESHTTPSServer.start(
+        let server = try await DESListener(
             configuration: DESHTTPSServerConfiguration(
                 host: configuration.listen.host, port: configuration.listen.port, path: configuration.listen.path),
             identity: identity,
@@ -74,22 +75,31 @@ public struct RegistryDaemon: Sendable {
                 "transactionsByState": .object(counts.mapValues { .integer(Int64($0)) }),
                 "outbox": .object(
                     Dictionary(uniqueKeysWithValues: depth.map { ($0.key.rawValue, .integer(Int64($0.value))) })),
+                "storePath": .string(configuration.storePath),
+                "oldestInFlightSeconds": ((try? store.engineTransactions(.inFlight, limit: 10_000)) ?? [])
+                    .map(\.createdAt).min().map { .integer(Int64(clock.now.date.timeIntervalSince($0))) } ?? .null,
+                "peers": .array(
+                    await peerStatus(sender: sender, url: configuration.itl.url, depth: depth)),
                 "outboxDelivered": .integer(Int64(await sender.delivered)),
                 "outboxFailedAttempts": .integer(Int64(await sender.failedAttempts)),
                 "tlsHandshakeFailures": .integer(Int64(server.handshakeFailures.total)),
+                "openReconciliations": .array(await engine.openReconciliations.map { .string($0) }),
+                "reconciliationAlerts": .array(
+                    ((try? await engine.openReconciliationAlerts()) ?? []).map { .string($0.identifier) }),
+                "openNoticeTasks": .integer(Int64(((try? store.notices(limit: 10_000)) ?? []).filter(\.taskOpen).count)),
             ]
         }
         let admin = try await AdminSocketServer.start(
             path: configuration.adminSocketPath, socketGroup: configuration.adminSocketGroup.map { gid_t($0) },
             handler: RegistryAdminCommands(
-                engine: engine, store: store, status: status, logger: Logger(label: "cdm-registry.admin")),
+                engine: engine, store: store, sender: sender, status: status, logger: Logger(label: "cdm-registry.admin")),
             logger: Logger(label: "cdm-registry.admin"))
         logger.info(
             "cdm-registryd \(DaemonVersion.current) for \(configuration.registry) listening on \(configuration.listen.host):\(server.port); admin socket \(configuration.adminSocketPath); \(resumed) transactions resumed"
         )
         return RunningRegistry(
             configuration: configuration, logger: logger, store: store, engine: engine, sender: sender,
-            server: server, admin: admin, client: client)
+            server: server, admin: admin, clients: clients)
     }
 
     /// The registry's own accounts (pending, Adaptation Fund, cancellation and replacement accounts) exist from the
@@ -101,6 +111,21 @@ public struct RegistryDaemon: Sendable {
     }
 }
 
+/// Each peer as the sender sees it (only the ITL today: the CDM registry talks to national registries through it).
+func peerStatus(sender: OutboxSender, url: String, depth: [RegistryCode: Int]) async -> [JSONValue] {
+    let contact = await sender.contacts[.itl]
+    let paused = await sender.paused.contains(.itl)
+    return [
+        [
+            "peer": "ITL", "url": .string(url), "paused": .bool(paused),
+            "reachable": contact.map { .bool($0.reachable) } ?? .null,
+            "lastContact": contact?.lastContact.map { .string($0.formatted(.iso8601)) } ?? .null,
+            "lastError": contact?.lastError.map { .string($0) } ?? .null,
+            "queued": .integer(Int64(depth[.itl] ?? 0)),
+        ]
+    ]
+}
+
 /// A started registry: listeners bound, transactions resumed.
 public struct RunningRegistry: Sendable {
     public let configuration: DaemonConfiguration
@@ -108,9 +133,9 @@ public struct RunningRegistry: Sendable {
     public let store: SQLiteRegistryStore
     public let engine: RegistryEngine
     public let sender: OutboxSender
-    public let server: DESHTTPSServer
+    let server: DESListener
     let admin: AdminSocketServer
-    let client: DESHTTPSClient
+    let clients: ReloadableTransport
 
     /// The DES port actually bound (the configuration may say 0).
     public var desPort: Int { server.port }
@@ -128,6 +153,7 @@ public struct RunningRegistry: Sendable {
                 .init(service: TimerService(engine: engine)),
                 .init(service: ClosingService { await admin.close() }),
                 .init(service: ClosingService { await server.shutdown() }),
+                .init(service: ReloadService(registry: self)),
             ], logger: logger)
         group.gracefulShutdownSignals = [.sigterm, .sigint]
         group.maximumGracefulShutdownDuration = .seconds(30)
@@ -138,8 +164,26 @@ public struct RunningRegistry: Sendable {
 
     /// Closes the client and the store (after the services stopped).
     public func close() async {
-        try? await client.shutdown()
+        await clients.shutdown()
         try? store.close()
+    }
+
+    /// SIGHUP: reads the peer rules and the certificates again. Whatever fails to load is reported and the running
+    /// values stay in force; work in flight is not dropped (the outbox and the store are untouched).
+    public func reload() async {
+        do {
+            let book = try PeerRuleBook(json: Data(contentsOf: URL(fileURLWithPath: configuration.peerRulesPath)))
+            await engine.reloadRules(book)
+        } catch {
+            logger.error("SIGHUP: peer rules not reloaded, the previous rules stay in force: \(error)")
+        }
+        do {
+            let identity = try configuration.tls.load()
+            clients.replace(with: DESHTTPSClient(identity: identity))
+            try await server.reload(identity: identity)
+        } catch {
+            logger.error("SIGHUP: certificates not reloaded, the previous ones stay in force: \(error)")
+        }
     }
 
     /// Stops the listeners without a service group (benchmarks and embedded use).
@@ -147,6 +191,20 @@ public struct RunningRegistry: Sendable {
         await admin.close()
         await server.shutdown()
         await close()
+    }
+}
+
+/// Reloads on SIGHUP until shutdown.
+struct ReloadService: Service {
+    let registry: RunningRegistry
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                registry.logger.notice("SIGHUP: reloading peer rules and certificates")
+                await registry.reload()
+            }
+        }
     }
 }
 

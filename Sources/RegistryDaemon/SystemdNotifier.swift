@@ -111,7 +111,9 @@ public struct SystemdNotifier: Sendable {
         #else
             let descriptor = socket(AF_UNIX, SOCK_DGRAM, 0)
         #endif
-        guard descriptor >= 0 else { throw SystemdNotifyError(problem: "socket(): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else {
+            throw SystemdNotifyError(problem: "socket(): \(String(cString: strerror(errno)))")
+        }
         defer { close(descriptor) }
         let bytes = Array(message.utf8)
         let sent = withUnsafePointer(to: &address) { pointer in

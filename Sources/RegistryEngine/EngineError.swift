@@ -16,6 +16,8 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
     case corruptTransaction(TransactionIdentifier, String)
     /// The store failed; the step was rolled back.
     case store(String)
+    /// An inconsistent reconciliation holds new transactions to the ITL until an operator clears it.
+    case heldByReconciliation(String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,7 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case .invalidRequest(let problem): "invalid request: \(problem)"
         case .corruptTransaction(let id, let problem): "stored transaction \(id) cannot be read: \(problem)"
         case .store(let problem): "store: \(problem)"
+        case .heldByReconciliation(let problem): problem
         }
     }
 
@@ -39,6 +42,7 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case .invalidRequest: "invalid-request"
         case .corruptTransaction: "corrupt-transaction"
         case .store: "store-failure"
+        case .heldByReconciliation: "held-by-reconciliation"
         }
     }
 

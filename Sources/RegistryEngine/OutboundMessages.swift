@@ -79,7 +79,7 @@ struct OutboundMessages: Sendable {
                 transactionIdentifier: transaction, transactionType: .cancellation, transferringRegistryCode: registry,
                 transferringRegistryAccountType: source.type, transferringRegistryAccountIdentifier: source.id,
                 acquiringRegistryCode: registry, acquiringRegistryAccountType: target.type,
-                acquiringRegistryAccountIdentifier: target.id,
+                acquiringRegistryAccountIdentifier: target.id, notificationIdentifier: cancellation.notification,
                 proposalUnitBlocks: blocks)
         case .internalTransfer, .acquiring:
             throw EngineError.corruptTransaction(transaction, "a \(request.flow) transaction proposes nothing")

@@ -45,6 +45,10 @@ public actor OutboxSender {
     private var pendingWake = false
     public private(set) var delivered = 0
     public private(set) var failedAttempts = 0
+    /// Peers an operator paused: their messages wait in the outbox until resumed.
+    public private(set) var paused: Set<RegistryCode> = []
+    /// The last exchange with each peer, for `registryctl status`.
+    public private(set) var contacts: [RegistryCode: PeerContact] = [:]
 
     public init(
         engine: RegistryEngine, store: SQLiteRegistryStore, transport: any DESTransport,
@@ -91,6 +95,23 @@ public actor OutboxSender {
         pendingWake = false
     }
 
+    /// An operator stops sending to `peer` (maintenance on their side); nothing is lost, messages wait.
+    public func pause(_ peer: RegistryCode) { paused.insert(peer) }
+
+    public func resume(_ peer: RegistryCode) {
+        paused.remove(peer)
+        wake()
+    }
+
+    /// Makes every waiting message (of `peer`, or of one transaction) due now, skipping its backoff; returns how
+    /// many.
+    public func retryNow(peer: RegistryCode?, transaction: TransactionIdentifier?) throws -> Int {
+        let count = try store.makeOutboxDue(
+            recipient: peer, transaction: transaction, at: engine.clock.now.date)
+        wake()
+        return count
+    }
+
     /// Starts delivery of every message that is due and free to go; returns how many it started. The deliveries
     /// run concurrently and this returns once they all ended (tests call it directly, step by step).
     @discardableResult
@@ -99,7 +120,7 @@ public actor OutboxSender {
         EngineMetrics.current.sampleOutboxDepth { try store.outboxDepth() }
         var batch: [OutboxMessage] = []
         do {
-            for recipient in try store.outboxRecipients() {
+            for recipient in try store.outboxRecipients() where !paused.contains(recipient) {
                 var transactionsSeen: Set<TransactionIdentifier> = []
                 for message in try store.outboxMessages(for: recipient, limit: window * 4) {
                     guard let id = message.id else { continue }
@@ -141,6 +162,9 @@ public actor OutboxSender {
             if case .fault(let fault) = reply, fault.code == .server {
                 throw DeliveryFailure.serverFault(fault.string)
             }
+            contacts[message.recipient] = PeerContact(
+                lastContact: engine.clock.now.date, lastError: nil, reachable: true,
+                lastFailure: contacts[message.recipient]?.lastFailure)
             try await engine.delivered(message, reply: reply)
             delivered += 1
             EngineMetrics.current.delivered(peer: message.recipient, operation: message.operation)
@@ -160,6 +184,16 @@ public actor OutboxSender {
             }
         }
     }
+}
+
+/// What the sender last saw of a peer.
+public struct PeerContact: Hashable, Sendable {
+    /// The last time the peer answered (any answer, fault included).
+    public var lastContact: Date?
+    public var lastError: String?
+    /// Whether the last attempt reached it.
+    public var reachable: Bool
+    public var lastFailure: Date?
 }
 
 enum DeliveryFailure: Error, CustomStringConvertible {

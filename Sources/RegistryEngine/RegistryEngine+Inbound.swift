@@ -32,8 +32,35 @@ extension RegistryEngine {
                 result = try await receiveNotification(notification)
             }
             return .acceptNotification(AcceptNotificationResponse(result: result))
+        case .acceptITLNotice(let notice):
+            let result: DESResult
+            if let refusal = envelopeRefusal(notice, sender) {
+                result = refusal
+            } else {
+                result = try await receiveNotice(notice)
+            }
+            return .acceptITLNotice(AcceptITLNoticeResponse(result: result))
+        case .initiateReconciliation, .provideTotals, .provideUnitBlocks, .provideAuditTrail,
+            .receiveReconciliationResult:
+            if let refusal = envelopeRefusal(request.message, sender) {
+                return Self.refusalResponse(request, refusal)
+            }
+            return try await reconciliationResponse(request)
         default:
             return nil
+        }
+    }
+
+    /// The same refusal in the response type of the request's operation.
+    static func refusalResponse(_ request: DESRequest, _ result: DESResult) -> DESResponse? {
+        switch request {
+        case .initiateReconciliation: .initiateReconciliation(InitiateReconciliationResponse(result: result))
+        case .provideTotals: .provideTotals(ProvideTotalsResponse(result: result))
+        case .provideUnitBlocks: .provideUnitBlocks(ProvideUnitBlocksResponse(result: result))
+        case .provideAuditTrail: .provideAuditTrail(ProvideAuditTrailResponse(result: result))
+        case .receiveReconciliationResult:
+            .receiveReconciliationResult(ReceiveReconciliationResultResponse(result: result))
+        default: nil
         }
     }
 

@@ -41,8 +41,17 @@ extension RegistryEngine {
     public func propose(_ proposal: ProposalRequest) async throws(EngineError) -> TransactionSummary {
         let now = clock.now
         let request = try transactionRequest(for: proposal, at: now.date)
+        if request.flow.involvesITL, configuration.holdsAfterInconsistentReconciliation {
+            let alerts = try openReconciliationAlerts()
+            if let alert = alerts.first {
+                throw .heldByReconciliation(
+                    "transactions to the ITL are held: reconciliation \(alert.identifier) ended inconsistent "
+                        + "(status \(alert.status)); after resolving it, clear it with "
+                        + "`registryctl reconciliation clear \(alert.identifier)`")
+            }
+        }
         let facts = try requestFacts(request)
-        if case .refused(let refusal) = configuration.rules.evaluate(facts, at: now.date) {
+        if case .refused(let refusal) = rules.evaluate(facts, at: now.date) {
             logger.notice("proposal refused before reservation: \(refusal)")
             EngineMetrics.current.ruleRefused(refusal)
             throw .ruleRefused(refusal)
@@ -133,7 +142,9 @@ extension RegistryEngine {
                 transaction: try peekIdentifier(), from: source, destination: .account(order.to),
                 quantity: order.quantity, issuance: order.issuance, instructedBy: order.instructedBy)
             return .cancellation(
-                CancellationRequest(reservation: reservation, beneficiary: order.beneficiary, purpose: order.purpose))
+                CancellationRequest(
+                    reservation: reservation, beneficiary: order.beneficiary, purpose: order.purpose,
+                    notification: order.notification))
         }
     }
 

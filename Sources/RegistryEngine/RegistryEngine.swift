@@ -12,16 +12,24 @@ public struct EngineConfiguration: Sendable {
     /// DES 1.1, as the ITL simulator and the WSDL examples speak it.
     public var majorVersion: Int
     public var minorVersion: Int
+    /// After an inconsistent reconciliation result, refuse new transactions that go to the ITL until an operator
+    /// clears the alert (the registry's holdings are in doubt; local moves stay possible).
+    public var holdsAfterInconsistentReconciliation: Bool
+    /// The most unit blocks in one receiveUnitBlocks message (about 400 bytes each on the wire).
+    public var maximumBlocksPerMessage: Int
 
     public init(
         registry: RegistryCode = .cdm, timeouts: TransactionTimeouts = .standard, rules: PeerRuleBook,
-        majorVersion: Int = 1, minorVersion: Int = 1
+        majorVersion: Int = 1, minorVersion: Int = 1, holdsAfterInconsistentReconciliation: Bool = true,
+        maximumBlocksPerMessage: Int = 5_000
     ) {
         self.registry = registry
         self.timeouts = timeouts
         self.rules = rules
         self.majorVersion = majorVersion
         self.minorVersion = minorVersion
+        self.holdsAfterInconsistentReconciliation = holdsAfterInconsistentReconciliation
+        self.maximumBlocksPerMessage = max(1, maximumBlocksPerMessage)
     }
 }
 
@@ -49,7 +57,14 @@ public actor RegistryEngine {
     var live: [TransactionIdentifier: Live] = [:]
     private var locks: [TransactionIdentifier: [CheckedContinuation<Void, Never>]] = [:]
     var lastNumber: Int64 = 0
+    /// The peer rules in force (replaced by `reloadRules` on SIGHUP, without stopping anything).
+    public private(set) var rules: PeerRuleBook
+    /// Open reconciliations' frozen holdings, by reconciliation identifier (not kept across restarts).
+    var snapshots: [String: HoldingsSnapshot] = [:]
     private var outboxListeners: [@Sendable (Set<RegistryCode>) -> Void] = []
+
+    /// Tells the sender that the ITL has new messages waiting.
+    func wakeSender() { for listener in outboxListeners { listener([.itl]) } }
     private var finalListeners: [@Sendable (TransactionIdentifier, TransactionStatus) -> Void] = []
 
     public init(
@@ -58,6 +73,7 @@ public actor RegistryEngine {
     ) {
         self.store = store
         self.configuration = configuration
+        self.rules = configuration.rules
         self.clock = clock
         self.committer = StepCommitter(store: store)
         self.logger = logger
@@ -78,6 +94,12 @@ public actor RegistryEngine {
         EngineMetrics.current.transactionsInFlight(live.count)
         if !records.isEmpty { logger.info("resumed \(records.count) in-flight transactions") }
         return records.count
+    }
+
+    /// Replaces the peer rules; transactions already proposed are not re-judged (their rules were checked then).
+    public func reloadRules(_ book: PeerRuleBook) {
+        rules = book
+        logger.notice("peer rules reloaded", metadata: ["rules": "\(book.rules.count)"])
     }
 
     /// Called with the recipients that have new outbox messages after each commit (the sender wakes up).

@@ -76,11 +76,14 @@ public struct CancellationRequest: Hashable, Sendable, Codable {
     /// On whose behalf and why (voluntary cancellation; the attestation shows them).
     public var beneficiary: String?
     public var purpose: String?
+    /// The ITL notice this cancellation answers (excess issuance, CCS), carried in the proposal.
+    public var notification: Int64?
 
-    public init(reservation: ReservationOrder, beneficiary: String?, purpose: String?) {
+    public init(reservation: ReservationOrder, beneficiary: String?, purpose: String?, notification: Int64? = nil) {
         self.reservation = reservation
         self.beneficiary = beneficiary
         self.purpose = purpose
+        self.notification = notification
     }
 }
 

@@ -8,11 +8,17 @@ public struct ITLAdmin: AdminRequestHandler {
     let relay: ITLRelay
     let faults: FaultInjectingOutbound
     let availability: ITLAvailability
+    /// Reconciliation, record-fault and notice routes (absent: those paths answer 404).
+    let reconciliation: ITLReconciliationAdmin?
 
-    public init(relay: ITLRelay, faults: FaultInjectingOutbound, availability: ITLAvailability) {
+    public init(
+        relay: ITLRelay, faults: FaultInjectingOutbound, availability: ITLAvailability,
+        reconciliation: ITLReconciliationAdmin? = nil
+    ) {
         self.relay = relay
         self.faults = faults
         self.availability = availability
+        self.reconciliation = reconciliation
     }
 
     /// A fault plan as JSON; every key optional on input (absent means no such fault).
@@ -63,6 +69,8 @@ public struct ITLAdmin: AdminRequestHandler {
         var blocks: [AdminBlock]
         var proposedAt: String
         var statusAt: String
+        /// The ITL notice the transaction answers, when the proposal named one.
+        var notificationIdentifier: Int64?
 
         init(_ entry: ITLTransactionEntry) {
             let format = ISO8601DateFormatter()
@@ -75,6 +83,7 @@ public struct ITLAdmin: AdminRequestHandler {
             blocks = entry.blocks.map { AdminBlock($0) }
             proposedAt = format.string(from: entry.proposedAt)
             statusAt = format.string(from: entry.statusAt)
+            notificationIdentifier = entry.notificationIdentifier
         }
     }
 
@@ -138,6 +147,7 @@ public struct ITLAdmin: AdminRequestHandler {
             let cancelled = try await relay.cancelUnanswered()
             return .json(Cancelled(cancelled: cancelled.map(\.rawValue)))
         }
+        if let reconciliation, let answer = try await reconciliation.route(request) { return answer }
         return router.unmatched
     }
 }

@@ -28,11 +28,13 @@ public struct ITLTransactionEntry: Hashable, Sendable {
     public var blocks: [UnitBlock]
     public var proposedAt: Date
     public var statusAt: Date
+    /// The ITL notice the transaction answers (DOMAIN.md "ITL notices"), as the proposal carried it.
+    public var notificationIdentifier: Int64?
 
     public init(
         identifier: TransactionIdentifier, type: TransactionType, transferringRegistry: RegistryCode,
         acquiringRegistry: RegistryCode, status: TransactionStatus, responseCodes: [DESResponseCode] = [],
-        blocks: [UnitBlock], proposedAt: Date, statusAt: Date
+        blocks: [UnitBlock], proposedAt: Date, statusAt: Date, notificationIdentifier: Int64? = nil
     ) {
         self.identifier = identifier
         self.type = type
@@ -43,6 +45,7 @@ public struct ITLTransactionEntry: Hashable, Sendable {
         self.blocks = blocks
         self.proposedAt = proposedAt
         self.statusAt = statusAt
+        self.notificationIdentifier = notificationIdentifier
     }
 
     /// Blocks of a transaction still in flight are reserved: no other transaction may move them (ITL check 5202).
@@ -82,7 +85,8 @@ public enum ITLRecordError: Error, Hashable, Sendable, CustomStringConvertible {
 /// transaction that marks it completed, so the record never shows a half-applied transfer. Reconciliation
 /// (DOMAIN.md section 4) will read `holdings(heldBy:)` to compare totals and blocks; notices will add a table.
 public final class ITLHoldingsRecord: Sendable {
-    private let pool: DatabasePool
+    /// Internal so the reconciliation and notice logs keep their tables in the same file (one ITL database).
+    let pool: DatabasePool
     public let path: String
 
     public init(path: String) throws(ITLRecordError) {
@@ -109,6 +113,12 @@ public final class ITLHoldingsRecord: Sendable {
                             status INTEGER NOT NULL, responseCodes TEXT NOT NULL, blocks TEXT NOT NULL,
                             proposedAt REAL NOT NULL, statusAt REAL NOT NULL);
                         """)
+                // Added with ITL notices; files written before it get the column (NULL: no notice).
+                let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(transactionLog)")
+                    .map { $0["name"] as String }
+                if !columns.contains("notificationIdentifier") {
+                    try db.execute(sql: "ALTER TABLE transactionLog ADD COLUMN notificationIdentifier INTEGER")
+                }
             }
             self.pool = pool
         } catch let error as ITLRecordError {
@@ -173,13 +183,14 @@ public final class ITLHoldingsRecord: Sendable {
                 try db.execute(
                     sql: """
                         INSERT INTO transactionLog (identifier, type, transferringRegistry, acquiringRegistry, status,
-                            responseCodes, blocks, proposedAt, statusAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            responseCodes, blocks, proposedAt, statusAt, notificationIdentifier)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         entry.identifier.rawValue, entry.type.rawValue, entry.transferringRegistry.rawValue,
                         entry.acquiringRegistry.rawValue, entry.status.rawValue, Self.codesText(entry.responseCodes),
                         try Self.blocksText(entry.blocks), entry.proposedAt.timeIntervalSince1970,
-                        entry.statusAt.timeIntervalSince1970,
+                        entry.statusAt.timeIntervalSince1970, entry.notificationIdentifier,
                     ])
             }
         }
@@ -334,7 +345,8 @@ public final class ITLHoldingsRecord: Sendable {
                 responseCodes: codesText.split(separator: ",").compactMap { Int($0).map { DESResponseCode($0) } },
                 blocks: try JSONDecoder().decode([UnitBlock].self, from: Data(blocksText.utf8)),
                 proposedAt: Date(timeIntervalSince1970: row["proposedAt"]),
-                statusAt: Date(timeIntervalSince1970: row["statusAt"]))
+                statusAt: Date(timeIntervalSince1970: row["statusAt"]),
+                notificationIdentifier: row["notificationIdentifier"])
         } catch let error as ITLRecordError {
             throw error
         } catch {

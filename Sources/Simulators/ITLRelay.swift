@@ -91,7 +91,7 @@ public actor ITLRelay {
             identifier: transaction.transactionIdentifier, type: transaction.transactionType,
             transferringRegistry: transaction.transferringRegistryCode,
             acquiringRegistry: transaction.acquiringRegistryCode, status: .checkedNoDiscrepancy, blocks: blocks,
-            proposedAt: now, statusAt: now)
+            proposedAt: now, statusAt: now, notificationIdentifier: transaction.notificationIdentifier)
         if !findings.isEmpty {
             entry.status = .checkedDiscrepancy
             entry.responseCodes = findings.map(\.responseCode)

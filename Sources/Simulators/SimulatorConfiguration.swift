@@ -54,6 +54,10 @@ public struct SimulatorConfiguration: Codable, Sendable {
     public var acquiringResponseTimeoutSeconds: Double?
     /// ITL only: how often the relay looks for unanswered proposals to cancel (default 60 s).
     public var acquiringResponseSweepSeconds: Double?
+    /// ITL only: start a reconciliation with every operational registry this often (absent: only on command).
+    public var reconciliationIntervalSeconds: Double?
+    /// ITL only: a reconciliation phase without the registry's answer this long ends it (default 60 s).
+    public var reconciliationPhaseTimeoutSeconds: Double?
     /// Optional admin endpoint (absent: none is started).
     public var admin: Admin?
     /// Optional retry policy (absent: 100 ms initial, 2000 ms maximum, 20 attempts).
@@ -135,6 +139,27 @@ public struct SimulatorConfiguration: Codable, Sendable {
         guard seconds.isFinite, seconds > 0, seconds <= 86_400 else {
             throw SimulatorConfigurationError(
                 path: "acquiringResponseSweepSeconds", problem: "\(seconds) is not between 0 (excluded) and 86400")
+        }
+        return .milliseconds(Int64((seconds * 1000).rounded(.up)))
+    }
+
+    /// The reconciliation schedule: nil when `reconciliationIntervalSeconds` is absent (reconcile on command).
+    public func reconciliationInterval() throws(SimulatorConfigurationError) -> Duration? {
+        guard let seconds = reconciliationIntervalSeconds else { return nil }
+        return try Self.seconds(seconds, "reconciliationIntervalSeconds", maximum: 30 * 86_400)
+    }
+
+    /// The phase time-out of reconciliations (default 60 s).
+    public func reconciliationPhaseTimeout() throws(SimulatorConfigurationError) -> Duration {
+        try Self.seconds(reconciliationPhaseTimeoutSeconds ?? 60, "reconciliationPhaseTimeoutSeconds", maximum: 86_400)
+    }
+
+    private static func seconds(_ seconds: Double, _ key: String, maximum: Double) throws(SimulatorConfigurationError)
+        -> Duration
+    {
+        guard seconds.isFinite, seconds > 0, seconds <= maximum else {
+            throw SimulatorConfigurationError(
+                path: key, problem: "\(seconds) is not between 0 (excluded) and \(Int(maximum))")
         }
         return .milliseconds(Int64((seconds * 1000).rounded(.up)))
     }

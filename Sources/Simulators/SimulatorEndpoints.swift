@@ -35,15 +35,18 @@ public struct ITLEndpoint: DESRequestHandler {
     let directory: PeerDirectory
     let faults: FaultInjectingOutbound?
     let availability: ITLAvailability
+    /// Receives the registries' receiveTotals/UnitBlocks/AuditTrail; without it those are not served.
+    let reconciliation: ITLReconciliationDriver?
 
     public init(
         relay: ITLRelay, directory: PeerDirectory, faults: FaultInjectingOutbound?,
-        availability: ITLAvailability = ITLAvailability()
+        availability: ITLAvailability = ITLAvailability(), reconciliation: ITLReconciliationDriver? = nil
     ) {
         self.relay = relay
         self.directory = directory
         self.faults = faults
         self.availability = availability
+        self.reconciliation = reconciliation
     }
 
     public func handle(_ request: DESInboundRequest) async throws -> DESOutboundResponse {
@@ -59,6 +62,20 @@ public struct ITLEndpoint: DESRequestHandler {
             decoded = try DESCodec.decodeRequest(request.body, soapAction: request.soapAction, service: .transactionLog)
         } catch {
             return SimulatorSOAP.fault(error.fault)
+        }
+        if let reconciliation {
+            switch decoded {
+            case .receiveTotals(let message):
+                let result = await reconciliation.receiveTotals(message, sender: sender)
+                return SimulatorSOAP.answer(.receiveTotals(ReceiveTotalsResponse(result: result)))
+            case .receiveUnitBlocks(let message):
+                let result = await reconciliation.receiveUnitBlocks(message, sender: sender)
+                return SimulatorSOAP.answer(.receiveUnitBlocks(ReceiveUnitBlocksResponse(result: result)))
+            case .receiveAuditTrail(let message):
+                let result = await reconciliation.receiveAuditTrail(message, sender: sender)
+                return SimulatorSOAP.answer(.receiveAuditTrail(ReceiveAuditTrailResponse(result: result)))
+            default: break
+            }
         }
         do {
             guard let response = try await relay.handle(decoded, authenticatedSender: sender) else {

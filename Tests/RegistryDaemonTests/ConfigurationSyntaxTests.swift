@@ -158,7 +158,9 @@ import Testing
         #expect(byNumberText.adminSocketGroup == 4242)
     }
 
-    @Test(arguments: [("[::1]:9100", "::1", 9100), ("localhost:0", "localhost", 0), ("127.8.9.10:80", "127.8.9.10", 80)])
+    @Test(arguments: [
+        ("[::1]:9100", "::1", 9100), ("localhost:0", "localhost", 0), ("127.8.9.10:80", "127.8.9.10", 80),
+    ])
     func metricsListenerOnLoopbackIsAccepted(address: String, host: String, port: Int) throws {
         let fixture = try ConfigurationFixture()
         let configuration = try fixture.load(json: fixture.complete.setting("metrics.listen", .string(address)))

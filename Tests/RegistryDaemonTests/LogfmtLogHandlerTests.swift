@@ -10,7 +10,8 @@ import Testing
     let time = "2026-11-28T09:00:00.123Z"
 
     func handler(_ format: LogfmtLogHandler.Format, label: String = "cdm-registry.engine") -> LogfmtLogHandler {
-        LogfmtLogHandler(label: label, format: format, sink: LogLineSink(descriptor: -1), level: .info,
+        LogfmtLogHandler(
+            label: label, format: format, sink: LogLineSink(descriptor: -1), level: .info,
             metadataProvider: nil)
     }
 

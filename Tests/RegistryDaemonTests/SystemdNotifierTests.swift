@@ -46,6 +46,14 @@ final class FakeNotifySocket: @unchecked Sendable {
         if let folder { try? FileManager.default.removeItem(at: folder) }
     }
 
+    /// `receive()` on a Dispatch thread: a blocking wait on the 2-core machine's cooperative pool would starve the
+    /// very service task that is to send the datagram.
+    func receiveAwaitingService() async -> [String]? {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.receive()) }
+        }
+    }
+
     /// The next datagram's assignments, in order; nil after the receive timeout.
     func receive() -> [String]? {
         var buffer = [UInt8](repeating: 0, count: 4096)
@@ -136,22 +144,29 @@ final class FakeNotifySocket: @unchecked Sendable {
         let notifier = SystemdNotifier.fromEnvironment(["NOTIFY_SOCKET": systemd.address, "WATCHDOG_USEC": "60000000"])
         let service = WatchdogService(notifier: notifier) { "in flight 3, outbox 0" }
         #expect(service.period == .seconds(30))
-        let running = Task { try await service.run() }
+        let group = Self.group(running: service)
+        let running = Task { try await group.run() }
         // The first ping goes out at once: systemd's first deadline counts from READY=1.
-        let first = await Task.detached { systemd.receive() }.value
+        let first = await systemd.receiveAwaitingService()
         #expect(first == ["WATCHDOG=1", "STATUS=in flight 3, outbox 0"])
-        running.cancel()
+        await group.triggerGracefulShutdown()
         try await running.value
+    }
+
+    /// The services run as in the daemon: inside a service group, which tells them about graceful shutdown.
+    static func group(running service: WatchdogService) -> ServiceGroup {
+        ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [.init(service: service)], logger: Logger(label: "test"))
+        )
     }
 
     @Test func watchdogServiceStopsOnGracefulShutdown() async throws {
         let systemd = try FakeNotifySocket()
         let notifier = SystemdNotifier.fromEnvironment(["NOTIFY_SOCKET": systemd.address, "WATCHDOG_USEC": "2000000"])
         let service = WatchdogService(notifier: notifier) { "idle" }
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [.init(service: service)], logger: .init(label: "test")))
+        let group = Self.group(running: service)
         let running = Task { try await group.run() }
-        let first = await Task.detached { systemd.receive() }.value
+        let first = await systemd.receiveAwaitingService()
         #expect(first == ["WATCHDOG=1", "STATUS=idle"])
         await group.triggerGracefulShutdown()
         try await running.value
@@ -160,8 +175,7 @@ final class FakeNotifySocket: @unchecked Sendable {
     @Test func withoutSystemdTheWatchdogServiceOnlyWaitsForShutdown() async throws {
         let service = WatchdogService(notifier: SystemdNotifier.fromEnvironment([:])) { "never asked" }
         #expect(service.period == nil)
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(services: [.init(service: service)], logger: .init(label: "test")))
+        let group = Self.group(running: service)
         let running = Task { try await group.run() }
         await group.triggerGracefulShutdown()
         try await running.value
@@ -171,10 +185,11 @@ final class FakeNotifySocket: @unchecked Sendable {
         let systemd = try FakeNotifySocket()
         let notifier = SystemdNotifier.fromEnvironment(["NOTIFY_SOCKET": systemd.address])
         let service = WatchdogService(notifier: notifier, statusInterval: .seconds(60)) { "outbox 2" }
-        let running = Task { try await service.run() }
-        let first = await Task.detached { systemd.receive() }.value
+        let group = Self.group(running: service)
+        let running = Task { try await group.run() }
+        let first = await systemd.receiveAwaitingService()
         #expect(first == ["STATUS=outbox 2"])
-        running.cancel()
+        await group.triggerGracefulShutdown()
         try await running.value
     }
 }

@@ -26,7 +26,10 @@ final class EngineFixture: Sendable {
     let engine: RegistryEngine
     let sender: OutboxSender
 
-    init(clockStart: Date = EngineFixture.start, timeouts: TransactionTimeouts = .standard) async throws {
+    init(
+        clockStart: Date = EngineFixture.start, timeouts: TransactionTimeouts = .standard,
+        maximumBlocksPerMessage: Int = 5_000
+    ) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         path = folder.appendingPathComponent("registry.sqlite").path
@@ -36,7 +39,10 @@ final class EngineFixture: Sendable {
         rules = try PeerRuleBook(json: Data(contentsOf: rulesFile))
         store = try SQLiteRegistryStore(path: path)
         engine = RegistryEngine(
-            store: store, configuration: EngineConfiguration(timeouts: timeouts, rules: rules), clock: clock)
+            store: store,
+            configuration: EngineConfiguration(
+                timeouts: timeouts, rules: rules, maximumBlocksPerMessage: maximumBlocksPerMessage),
+            clock: clock)
         sender = OutboxSender(
             engine: engine, store: store, transport: itl,
             policy: RetryPolicy(initial: .seconds(1), maximum: .seconds(8)))
@@ -155,6 +161,8 @@ final class ScriptedITL: DESTransport {
         }
     }
 
+    func requests<T>(_ pick: (DESRequest) -> T?) -> [T] { sent.compactMap { pick($0.request) } }
+
     func proposals() -> [AcceptProposalRequest] {
         sent.compactMap {
             if case .acceptProposal(let proposal) = $0.request { return proposal }
@@ -178,6 +186,12 @@ final class ScriptedITL: DESTransport {
             return .response(.acceptProposal(AcceptProposalResponse(result: .received)))
         case .acceptNotification:
             return .response(.acceptNotification(AcceptNotificationResponse(result: .received)))
+        case .receiveTotals:
+            return .response(.receiveTotals(ReceiveTotalsResponse(result: .received)))
+        case .receiveUnitBlocks:
+            return .response(.receiveUnitBlocks(ReceiveUnitBlocksResponse(result: .received)))
+        case .receiveAuditTrail:
+            return .response(.receiveAuditTrail(ReceiveAuditTrailResponse(result: .received)))
         case .getTransactionStatus(let query):
             let answer =
                 state.withLock { $0.statusAnswer }

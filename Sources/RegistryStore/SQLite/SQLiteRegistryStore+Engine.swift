@@ -167,6 +167,30 @@ extension SQLiteRegistryStore {
         }
     }
 
+    /// Makes waiting messages due at `time` (an operator's "retry now"), for one recipient and/or one transaction
+    /// (all when both are nil); returns how many.
+    @discardableResult
+    public func makeOutboxDue(recipient: RegistryCode?, transaction: TransactionIdentifier?, at time: Date) throws
+        -> Int
+    {
+        try write { db in
+            var conditions = ["next_attempt_at > ?"]
+            var arguments: StatementArguments = [time.timeIntervalSince1970]
+            if let recipient {
+                conditions.append("recipient = ?")
+                arguments += [recipient.rawValue]
+            }
+            if let transaction {
+                conditions.append("transaction_id = ?")
+                arguments += [transaction.rawValue]
+            }
+            try db.execute(
+                sql: "UPDATE engine_outbox SET next_attempt_at = ? WHERE \(conditions.joined(separator: " AND "))",
+                arguments: [time.timeIntervalSince1970] + arguments)
+            return db.changesCount
+        }
+    }
+
     /// The peer acknowledged the message: it leaves the outbox.
     public func acknowledgeOutboxMessage(_ id: Int64) throws {
         try write { db in try db.execute(sql: "DELETE FROM engine_outbox WHERE id = ?", arguments: [id]) }

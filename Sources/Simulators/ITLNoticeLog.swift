@@ -1,0 +1,208 @@
+import DES
+import Foundation
+import GRDB
+import RegistryCore
+
+/// What an admin caller asks the ITL to notify (`POST /notices`): a new notice (types 1-13) or, with type 10, an
+/// update of an existing one, where every given field replaces the stored one.
+public struct ITLNoticeDraft: Codable, Hashable, Sendable {
+    public var registry: String
+    public var notificationType: Int
+    /// Absent for a new notice: the next free identifier. Required for an update (type 10).
+    public var notificationIdentifier: Int64?
+    public var notificationStatus: Int?
+    public var messageContent: String?
+    public var projectNumber: String?
+    public var unitType: Int?
+    public var targetValue: Int64?
+    public var targetDate: String?
+    public var lulucfActivity: Int64?
+    public var commitPeriod: Int?
+    public var actionDueDate: String?
+    public var unitBlockIdentifiers: [ITLNotice.BlockIdentifier]?
+}
+
+/// Why a notice was not sent; nothing was recorded.
+public enum ITLNoticeError: Error, Hashable, Sendable, CustomStringConvertible {
+    case invalid(String)
+    case unknownNotice(Int64)
+    case conflict(String)
+    case record(ITLRecordError)
+
+    public var description: String {
+        switch self {
+        case .invalid(let message), .conflict(let message): message
+        case .unknownNotice(let identifier): "notice \(identifier) was never sent by the ITL"
+        case .record(let error): error.description
+        }
+    }
+}
+
+/// The ITL's notices (table `itlNotice` in the ITL database) and their sending: each notice is recorded, then
+/// sent once with acceptITLNotice; the registry's answer (or the failure) is recorded with it. An undelivered
+/// notice is re-sent by a type 10 update.
+public final class ITLNoticeLog: Sendable {
+    /// DOMAIN.md lists 1-10, 12 and 13; 11 is accepted too, as the ITL may send any code of the range.
+    public static let noticeTypes = 1...13
+    public static let updateType = 10
+
+    private let record: ITLHoldingsRecord
+    private let sender: any ITLRequestSender
+    private let clock: @Sendable () -> Date
+
+    public init(record: ITLHoldingsRecord, sender: any ITLRequestSender, clock: @escaping @Sendable () -> Date)
+        throws(ITLRecordError)
+    {
+        self.record = record
+        self.sender = sender
+        self.clock = clock
+        try Self.runRecord(record) {
+            try record.pool.write { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE IF NOT EXISTS itlNotice (
+                            identifier INTEGER PRIMARY KEY NOT NULL, registry TEXT NOT NULL, notice TEXT NOT NULL)
+                        """)
+            }
+        }
+    }
+
+    /// Validates, records and sends a notice or an update; returns the notice as now recorded.
+    public func issue(_ draft: ITLNoticeDraft) async throws(ITLNoticeError) -> ITLNotice {
+        guard Self.noticeTypes.contains(draft.notificationType) else {
+            throw .invalid("notificationType \(draft.notificationType) is not between 1 and 13")
+        }
+        if let status = draft.notificationStatus, !(1...3).contains(status) {
+            throw .invalid("notificationStatus \(status) is not 1 (open), 2 (incomplete) or 3 (completed)")
+        }
+        let registry: RegistryCode
+        do { registry = try RegistryCode(draft.registry) } catch { throw .invalid("registry: \(error)") }
+        let now = clock()
+        var notice: ITLNotice
+        if draft.notificationType == Self.updateType {
+            guard let identifier = draft.notificationIdentifier else {
+                throw .invalid("a type 10 update needs the notificationIdentifier of the notice it updates")
+            }
+            guard let stored = try self.notice(identifier) else { throw .unknownNotice(identifier) }
+            guard stored.registry == registry.rawValue else {
+                throw .conflict("notice \(identifier) was sent to \(stored.registry), not \(registry)")
+            }
+            notice = Self.merged(stored, draft)
+            notice.updates += 1
+        } else {
+            guard let content = draft.messageContent, !content.isEmpty else {
+                throw .invalid("missing key 'messageContent' (the notice's text)")
+            }
+            let identifier: Int64
+            if let given = draft.notificationIdentifier {
+                guard given > 0 else { throw .invalid("notificationIdentifier \(given) is not positive") }
+                if try self.notice(given) != nil { throw .conflict("notice \(given) exists; update it with type 10") }
+                identifier = given
+            } else {
+                identifier = try nextIdentifier()
+            }
+            notice = Self.merged(
+                ITLNotice(
+                    notificationIdentifier: identifier, registry: registry.rawValue,
+                    notificationType: draft.notificationType, notificationStatus: 1, messageContent: content,
+                    messageDate: "", updates: 0, delivery: "undelivered", responseCodes: []),
+                draft)
+        }
+        notice.messageDate = ISO8601DateFormatter().string(from: now)
+        let request: AcceptITLNoticeRequest
+        do { request = try notice.request(type: draft.notificationType, date: now) } catch {
+            throw .invalid(error.message)
+        }
+        try save(notice)
+        switch await sender.attempt(.acceptITLNotice(request), to: registry).result {
+        case .success(let result):
+            notice.delivery = result.isReceived ? "received" : "refused"
+            notice.responseCodes = (result.responseCodes ?? []).map(\.rawValue)
+            notice.deliveryDetail = nil
+        case .failure(let failure):
+            notice.delivery = "undelivered"
+            notice.responseCodes = []
+            notice.deliveryDetail = failure.description
+        }
+        try save(notice)
+        return notice
+    }
+
+    public func notice(_ identifier: Int64) throws(ITLNoticeError) -> ITLNotice? {
+        try run {
+            try record.pool.read { db in
+                try String.fetchOne(
+                    db, sql: "SELECT notice FROM itlNotice WHERE identifier = ?", arguments: [identifier]
+                ).map(Self.decode)
+            }
+        }
+    }
+
+    /// Every notice, by identifier; only those sent to `registry` when it is given.
+    public func all(registry: RegistryCode? = nil) throws(ITLNoticeError) -> [ITLNotice] {
+        try run {
+            try record.pool.read { db in
+                try String.fetchAll(
+                    db,
+                    sql: "SELECT notice FROM itlNotice WHERE ?1 IS NULL OR registry = ?1 ORDER BY identifier",
+                    arguments: [registry?.rawValue]
+                ).map(Self.decode)
+            }
+        }
+    }
+
+    private func nextIdentifier() throws(ITLNoticeError) -> Int64 {
+        try run {
+            try record.pool.read { db in
+                (try Int64.fetchOne(db, sql: "SELECT MAX(identifier) FROM itlNotice") ?? 0) + 1
+            }
+        }
+    }
+
+    private func save(_ notice: ITLNotice) throws(ITLNoticeError) {
+        try run {
+            let text = String(decoding: try JSONEncoder().encode(notice), as: UTF8.self)
+            try record.pool.write { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO itlNotice (identifier, registry, notice) VALUES (?, ?, ?)",
+                    arguments: [notice.notificationIdentifier, notice.registry, text])
+            }
+        }
+    }
+
+    /// The stored notice with every field the draft gives replacing the stored one.
+    static func merged(_ stored: ITLNotice, _ draft: ITLNoticeDraft) -> ITLNotice {
+        var notice = stored
+        if let value = draft.notificationStatus { notice.notificationStatus = value }
+        if let value = draft.messageContent, !value.isEmpty { notice.messageContent = value }
+        if let value = draft.projectNumber { notice.projectNumber = value }
+        if let value = draft.unitType { notice.unitType = value }
+        if let value = draft.targetValue { notice.targetValue = value }
+        if let value = draft.targetDate { notice.targetDate = value }
+        if let value = draft.lulucfActivity { notice.lulucfActivity = value }
+        if let value = draft.commitPeriod { notice.commitPeriod = value }
+        if let value = draft.actionDueDate { notice.actionDueDate = value }
+        if let value = draft.unitBlockIdentifiers { notice.unitBlockIdentifiers = value }
+        return notice
+    }
+
+    private static func decode(_ text: String) throws -> ITLNotice {
+        do { return try JSONDecoder().decode(ITLNotice.self, from: Data(text.utf8)) } catch {
+            throw ITLRecordError.corruptRow(table: "itlNotice", detail: "\(error)")
+        }
+    }
+
+    private func run<T>(_ body: () throws -> T) throws(ITLNoticeError) -> T {
+        do { return try body() } catch let error as ITLNoticeError { throw error } catch let error as ITLRecordError {
+            throw .record(error)
+        } catch {
+            throw .record(.database("\(record.path): \(error)"))
+        }
+    }
+
+    private static func runRecord<T>(_ record: ITLHoldingsRecord, _ body: () throws -> T) throws(ITLRecordError) -> T {
+        do { return try body() } catch let error as ITLRecordError { throw error } catch {
+            throw .database("\(record.path): \(error)")
+        }
+    }
+}

@@ -143,17 +143,36 @@ public struct RunningRegistry: Sendable {
     /// Runs the outbox sender, the timers and the listeners until SIGTERM or SIGINT, then stops them in reverse
     /// order: the listeners stop accepting first, in-flight transactions stay in the store for the next start.
     public func serve() async throws {
-        // One line a supervisor or test harness can wait for (stdout is otherwise unused; logs go to stderr).
+        // One line a supervisor or test harness waits for (logs go to stdout or stderr as configured).
         FileHandle.standardOutput.write(Data("READY des=\(server.port) admin=\(configuration.adminSocketPath)\n".utf8))
         let admin = admin
         let server = server
+        let engine = engine
+        let store = store
+        var metrics: MetricsService?
+        if let listen = configuration.metricsListen {
+            metrics = try await MetricsService.start(
+                host: listen.host, port: listen.port, logger: Logger(label: "cdm-registry.metrics"),
+                handshakeFailures: server.handshakeFailures)
+        }
+        let metricsListener = metrics
+        let notifier = SystemdNotifier.fromEnvironment(watchdog: configuration.systemdWatchdog)
+        notifier.ready(status: "listening on \(server.port)")
         var group = ServiceGroupConfiguration(
             services: [
+                .init(
+                    service: WatchdogService(notifier: notifier) {
+                        let depth = ((try? store.outboxDepth()) ?? [:]).values.reduce(0, +)
+                        return "in flight \(await engine.inFlightCount), outbox \(depth)"
+                    }),
                 .init(service: OutboxService(sender: sender)),
                 .init(service: TimerService(engine: engine)),
+                .init(service: ReloadService(registry: self, notifier: notifier)),
                 .init(service: ClosingService { await admin.close() }),
                 .init(service: ClosingService { await server.shutdown() }),
-                .init(service: ReloadService(registry: self)),
+                .init(service: ClosingService { await metricsListener?.shutdown() }),
+                // Shut down in reverse order: STOPPING=1 first, then the listeners stop accepting, then the work.
+                .init(service: ClosingService { notifier.stopping() }),
             ], logger: logger)
         group.gracefulShutdownSignals = [.sigterm, .sigint]
         group.maximumGracefulShutdownDuration = .seconds(30)
@@ -197,12 +216,15 @@ public struct RunningRegistry: Sendable {
 /// Reloads on SIGHUP until shutdown.
 struct ReloadService: Service {
     let registry: RunningRegistry
+    let notifier: SystemdNotifier
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             for await _ in await UnixSignalsSequence(trapping: .sighup) {
                 registry.logger.notice("SIGHUP: reloading peer rules and certificates")
+                notifier.reloading()
                 await registry.reload()
+                notifier.ready()
             }
         }
     }

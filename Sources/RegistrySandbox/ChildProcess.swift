@@ -12,9 +12,10 @@ public final class ChildProcess: Sendable {
     public let logPath: String
 
     /// Starts `executable` and waits until it prints its `READY ...` line (returned), or fails with its log.
-    public init(name: String, executable: URL, arguments: [String], logDirectory: URL, timeout: Duration = .seconds(30))
-        async throws
-    {
+    public init(
+        name: String, executable: URL, arguments: [String], logDirectory: URL, timeout: Duration = .seconds(30),
+        environment: [String: String] = [:]
+    ) async throws {
         self.name = name
         let process = Process()
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") {
@@ -23,6 +24,9 @@ public final class ChildProcess: Sendable {
         } else {
             process.executableURL = executable
             process.arguments = arguments
+        }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }
         let log = logDirectory.appendingPathComponent("\(name).log")
         FileManager.default.createFile(atPath: log.path, contents: nil)
@@ -68,6 +72,16 @@ public final class ChildProcess: Sendable {
 
     public var isRunning: Bool { process.isRunning }
     public var processIdentifier: Int32 { process.processIdentifier }
+
+    /// Sends a signal (SIGHUP to reload, SIGTERM to stop) without waiting.
+    public func signal(_ number: Int32) { Foundation.kill(process.processIdentifier, number) }
+
+    /// Waits for the process to exit and returns its status (nil if still running after `timeout`).
+    public func waitForExit(timeout: Duration = .seconds(30)) async -> Int32? {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
 
     /// SIGTERM, then SIGKILL if it has not exited within `grace`; returns the exit status.
     @discardableResult

@@ -114,11 +114,11 @@ public final class RegistryNetwork: @unchecked Sendable {
     }
 
     /// Starts (or restarts, on the same store) the daemon; `clockStart` moves its registry time.
-    public func startDaemon(clockStart: String? = nil) async throws {
+    public func startDaemon(clockStart: String? = nil, environment: [String: String] = [:]) async throws {
         let file = try writeDaemonConfiguration(clockStart: clockStart)
         daemon = try await ChildProcess(
             name: "cdm-registryd", executable: binary("cdm-registryd"), arguments: ["--config", file],
-            logDirectory: folder)
+            logDirectory: folder, environment: environment)
     }
 
     /// Writes the daemon's configuration (JSON) and returns its path; `clockStart` moves its registry time.
@@ -138,6 +138,8 @@ public final class RegistryNetwork: @unchecked Sendable {
             "timeouts": ["statusQueryAfterSeconds": 20, "cancelAfterQuerySeconds": 20],
             "outbox": ["retryInitialMilliseconds": 50, "retryMaximumMilliseconds": 400],
             "logLevel": "info",
+            // stdout carries the READY line the harness waits for; logs go to the log file.
+            "log": ["output": "stderr"],
         ]
         return try write(config, "cdm.json")
     }

@@ -71,9 +71,9 @@ public actor ITLReconciliationDriver {
         var trail: [DESAuditTransaction]?
     }
 
-    public let log: ITLReconciliationLog
-    public let faults: ITLRecordFaults
-    public let registries: [RegistryCode: ITLRegistryState]
+    public nonisolated let log: ITLReconciliationLog
+    public nonisolated let faults: ITLRecordFaults
+    public nonisolated let registries: [RegistryCode: ITLRegistryState]
     private let record: ITLHoldingsRecord
     private let sender: any ITLRequestSender
     private let settings: ITLReconciliationSettings
@@ -103,6 +103,19 @@ public actor ITLReconciliationDriver {
         phase == .auditTrail ? .unitBlocksInconsistent : .totalsInconsistent
     }
 
+    /// `date` cut to the whole millisecond and built as the DES codec reads it back, so the snapshot the ITL
+    /// records is exactly the instant the registry receives (DES dateTime carries milliseconds).
+    public static func wireInstant(_ date: Date) -> Date {
+        instant(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+
+    /// The instant `milliseconds` after 1970, built exactly as `DESDateTime` decodes it.
+    static func instant(milliseconds: Int64) -> Date {
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let rest = milliseconds - seconds * 1000
+        return Date(timeIntervalSince1970: Double(seconds) + Double(rest * 1_000_000) / 1e9)
+    }
+
     // MARK: Starting and following
 
     /// Records a new reconciliation with `registry` (snapshot: the ITL clock now) and runs it in the background.
@@ -113,7 +126,7 @@ public actor ITLReconciliationDriver {
         }
         let now = clock()
         let reconciliation: ITLReconciliation
-        do { reconciliation = try log.create(registry: registry, snapshot: now, at: now) } catch {
+        do { reconciliation = try log.create(registry: registry, snapshot: Self.wireInstant(now), at: now) } catch {
             throw .record(error)
         }
         inboxes[reconciliation.identifier] = Inbox(registry: registry)

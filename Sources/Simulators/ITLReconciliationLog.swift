@@ -19,7 +19,7 @@ public final class ITLReconciliationLog: Sendable {
                     sql: """
                         CREATE TABLE IF NOT EXISTS reconciliation (
                             identifier TEXT PRIMARY KEY NOT NULL, sequence INTEGER NOT NULL UNIQUE,
-                            registry TEXT NOT NULL, snapshot REAL NOT NULL, phase INTEGER NOT NULL,
+                            registry TEXT NOT NULL, snapshot INTEGER NOT NULL, phase INTEGER NOT NULL,
                             status INTEGER NOT NULL, responseCodes TEXT NOT NULL, differences TEXT NOT NULL,
                             auditTrail TEXT NOT NULL, resultAcknowledged INTEGER, detail TEXT NOT NULL,
                             startedAt REAL NOT NULL, endedAt REAL);
@@ -57,7 +57,7 @@ public final class ITLReconciliationLog: Sendable {
                         VALUES (?, ?, ?, ?, 1, 1, '', ?, '[]', NULL, '', ?, NULL)
                         """,
                     arguments: [
-                        reconciliation.identifier, sequence, registry.rawValue, snapshot.timeIntervalSince1970,
+                        reconciliation.identifier, sequence, registry.rawValue, Self.milliseconds(snapshot),
                         try Self.json(reconciliation.differences), now.timeIntervalSince1970,
                     ])
                 return reconciliation
@@ -118,7 +118,8 @@ public final class ITLReconciliationLog: Sendable {
             else { throw ITLRecordError.corruptRow(table: "reconciliation", detail: "phase or status code") }
             return ITLReconciliation(
                 identifier: row["identifier"], registry: try RegistryCode(row["registry"]),
-                snapshot: Date(timeIntervalSince1970: row["snapshot"]), phase: phase, status: status,
+                snapshot: ITLReconciliationDriver.instant(milliseconds: row["snapshot"]), phase: phase,
+                status: status,
                 responseCodes: codes.split(separator: ",").compactMap { Int($0).map { DESResponseCode($0) } },
                 differences: try JSONDecoder().decode(ITLReconciliationDifferences.self, from: Data(differences.utf8)),
                 auditTrail: try JSONDecoder().decode([String].self, from: Data(trail.utf8)),
@@ -130,6 +131,11 @@ public final class ITLReconciliationLog: Sendable {
         } catch {
             throw ITLRecordError.corruptRow(table: "reconciliation", detail: "\(error)")
         }
+    }
+
+    /// Snapshots are kept in whole milliseconds since 1970, the precision DES dateTime carries.
+    private static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
 
     private static func json(_ value: some Encodable) throws -> String {

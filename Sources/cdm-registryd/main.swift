@@ -46,11 +46,9 @@ if arguments.contains("--check-config") {
     print("configuration \(configPath) is valid")
     exit(0)
 }
-LoggingSystem.bootstrap { label in
-    var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
-    return handler
-}
+MetricsService.bootstrap()
+LogfmtLogHandler.bootstrap(
+    format: configuration.logFormat, output: configuration.logOutput, level: configuration.loggerLevel)
 let logger = Logger(label: "cdm-registryd")
 do {
     try await RegistryDaemon(configuration: configuration, logger: logger).run()

@@ -25,7 +25,8 @@ final class FakeNotifySocket: @unchecked Sendable {
         self.folder = folder
         descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
         guard descriptor >= 0 else { throw SystemdNotifyError(problem: "socket() failed") }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        // Generous: under the whole suite on 2 cores the service task may wait long for a thread.
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var socketAddress = sockaddr_un()
         socketAddress.sun_family = sa_family_t(AF_UNIX)

@@ -1,0 +1,146 @@
+import Foundation
+import NIOHTTP1
+import RegistryAdmin
+import RegistrySandbox
+import Testing
+
+/// Issue 8 end to end: itl-sim drives reconciliations against the daemon and sends notices.
+@Suite("End to end: reconciliation and ITL notices", .timeLimit(.minutes(3)))
+struct ReconciliationAndNoticeTests {
+    private func setUp(_ network: RegistryNetwork) async throws {
+        try network.ctl("project.register", ["number": 1001, "title": "Andes Wind", "hostParty": "CL", "participants": ["pp:andes"]])
+        try network.ctl("account.open", ["type": 100, "identifier": 5001])
+        let issued = try network.ctl(
+            "issue",
+            [
+                "project": 1001, "issuance": 1, "unitType": "CER", "firstSerial": 1, "lastSerial": 10_000,
+                "commitmentPeriod": 2, "monitoringStart": "2019-01-01", "monitoringEnd": "2019-12-31",
+            ])
+        try await network.awaitFinal(issued["transaction"]?.stringValue ?? "")
+        try network.ctl("forward", ["project": 1001, "issuance": 1, "to": "CDM-100-5001-0", "quantity": 2_000, "instructedBy": "pp:andes"])
+        let toJapan = try network.ctl("forward", ["project": 1001, "issuance": 1, "to": "JP-100-77-0", "quantity": 500, "instructedBy": "pp:andes"])
+        #expect(try await network.awaitFinal(toJapan["transaction"]?.stringValue ?? "") == 4)
+    }
+
+    /// Starts a reconciliation at the ITL and waits for its final status.
+    private func reconcile(_ network: RegistryNetwork) async throws -> JSONValue {
+        let started = try await network.simulator("ITL", .POST, "/reconciliations", ["registry": "CDM"])
+        let id = started["reconciliationIdentifier"]?.stringValue ?? ""
+        var last: JSONValue = .null
+        try await eventually("reconciliation \(id) ends") {
+            last = try await network.simulator("ITL", .GET, "/reconciliations/\(id)")
+            return last["status"] != 1
+        }
+        return last
+    }
+
+    @Test("matching totals confirm (0); a snapshot with transfers in flight reconciles; a record fault goes to blocks and audit trail, result 4, alert raised and cleared")
+    func reconciliations() async throws {
+        let network = try RegistryNetwork(clockStart: "2020-06-01T00:00:00Z", nationalRegistries: ["JP"])
+        do {
+            try await network.start()
+            try await setUp(network)
+            let matching = try await reconcile(network)
+            #expect(matching["status"] == 0, "\(matching)")
+            #expect(matching["phase"] == 1, "totals only")
+
+            // Transfers in flight while the snapshot is taken: JP answers late, the snapshot holds them here.
+            try await network.simulator("ITL", .PUT, "/faults/JP", ["delayMilliseconds": 800])
+            var inFlight: [String] = []
+            for _ in 0..<3 {
+                let result = try network.ctl("transfer", ["from": "CDM-100-5001-0", "to": "JP-100-77-0", "quantity": 20])
+                inFlight.append(result["transaction"]?.stringValue ?? "")
+            }
+            let during = try await reconcile(network)
+            #expect(during["status"] == 0, "a snapshot taken with transfers in flight reconciles: \(during)")
+            try await network.simulator("ITL", .PUT, "/faults/JP", [:])
+            for id in inFlight { #expect(try await network.awaitFinal(id) == 4) }
+
+            // The ITL's record made to differ: blocks, audit trail, result 4, the daemon raises an alert.
+            try await network.simulator("ITL", .PUT, "/record-faults", ["registry": "CDM", "hideFirst": 9_001, "hideLast": 9_100])
+            let inconsistent = try await reconcile(network)
+            #expect(inconsistent["status"] == 4, "\(inconsistent)")
+            #expect(inconsistent["phase"] == 3, "went to unit blocks and audit trail")
+            let id = inconsistent["identifier"]?.stringValue ?? ""
+            try await eventually("the daemon records the result and raises an alert") {
+                let list = try network.ctl("reconciliation.list").arrayValue ?? []
+                return list.contains { $0["reconciliation"]?.stringValue == id && $0["alert"] == true }
+            }
+            let status = try network.ctl("status")
+            #expect(status["reconciliationAlerts"] == [.string(id)])
+            let held = refusal { try network.ctl("transfer", ["from": "CDM-100-5001-0", "to": "JP-100-77-0", "quantity": 1]) }
+            #expect(held?.code == "held-by-reconciliation", "\(String(describing: held))")
+            try await network.simulator("ITL", .DELETE, "/record-faults")
+            try network.ctl("reconciliation.clear", ["reconciliation": .string(id), "note": "ITL record corrected"])
+            let released = try network.ctl("transfer", ["from": "CDM-100-5001-0", "to": "JP-100-77-0", "quantity": 1])
+            #expect(try await network.awaitFinal(released["transaction"]?.stringValue ?? "") == 4)
+            #expect(try await reconcile(network)["status"] == 0)
+            try await network.expectThreeWayAgreement()
+        } catch {
+            let log = network.daemon?.tail(lines: 20) ?? ""
+            await network.stop()
+            throw NetworkError("\(error)\n--- daemon log ---\n\(log)")
+        }
+        await network.stop()
+    }
+
+    @Test("notices: excess issuance (6) and CCS (12, 13) cancel with the notice id, expiry (3) is a task, an update (10) changes it, type 1 needs nothing")
+    func notices() async throws {
+        let network = try RegistryNetwork(clockStart: "2020-06-01T00:00:00Z", nationalRegistries: ["JP"])
+        do {
+            try await network.start()
+            try await setUp(network)
+            let pending = try network.balance("CDM-110-1110-0")
+            func send(_ type: Int64, _ id: Int64, target: Int64? = nil, status: Int64 = 1) async throws {
+                var body: [String: JSONValue] = [
+                    "registry": "CDM", "notificationType": .integer(type), "notificationIdentifier": .integer(id),
+                    "notificationStatus": .integer(status), "messageContent": .string("notice \(id)"), "projectNumber": "1001",
+                    "unitType": 5, "commitPeriod": 2, "actionDueDate": "2020-12-31",
+                ]
+                if let target { body["targetValue"] = .integer(target) }
+                let answer = try await network.simulator("ITL", .POST, "/notices", .object(body))
+                #expect(answer["delivery"] == "received", "\(answer)")
+            }
+            try await send(6, 101, target: 40)
+            try await send(12, 102, target: 5)
+            try await send(13, 103, target: 5)
+            try await send(3, 104)
+            try await send(1, 105)
+            try await send(10, 104, status: 3)
+            let notices = try network.ctl("notices.list").arrayValue ?? []
+            func notice(_ id: Int64) -> JSONValue? { notices.first { $0["notice"]?.integerValue == id } }
+            for id: Int64 in [101, 102, 103] {
+                let transactions = notice(id)?["transactions"]?.arrayValue ?? []
+                #expect(transactions.count == 1, "notice \(id): \(String(describing: notice(id)))")
+                let transaction = transactions.first?.stringValue ?? ""
+                #expect(try await network.awaitFinal(transaction) == 4)
+                let logged = try await network.simulator("ITL", .GET, "/transactions/\(transaction)")
+                #expect(logged["notificationIdentifier"]?.integerValue == id, "the ITL records the notice id")
+            }
+            #expect(notice(104)?["taskOpen"] == false, "the update marked the expiry notice completed")
+            #expect(notice(104)?["status"] == 3)
+            #expect(notice(105)?["action"]?.stringValue?.hasPrefix("no action") == true)
+            #expect(try network.balance("CDM-240-2240-2") == 40)
+            #expect(try network.balance("CDM-241-2241-2") == 5)
+            #expect(try network.balance("CDM-242-2242-2") == 5)
+            #expect(try network.balance("CDM-110-1110-0") == pending - 50)
+            try await network.expectThreeWayAgreement()
+        } catch {
+            let log = network.daemon?.tail(lines: 20) ?? ""
+            await network.stop()
+            throw NetworkError("\(error)\n--- daemon log ---\n\(log)")
+        }
+        await network.stop()
+    }
+
+    private func refusal(_ body: () throws -> Void) -> AdminError? {
+        do {
+            try body()
+            return nil
+        } catch let error as AdminError {
+            return error
+        } catch {
+            return AdminError(code: "other", message: "\(error)")
+        }
+    }
+}

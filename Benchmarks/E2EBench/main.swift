@@ -68,7 +68,9 @@ var table = ResultTable("measurement", "offered", "completed/s", "p50 ms", "p99 
 do {
     try await network.startITL()
     try await network.startRegistry("JP")
-    let configuration = try DaemonConfiguration.load(path: try network.writeDaemonConfiguration())
+    var configuration = try DaemonConfiguration.load(path: try network.writeDaemonConfiguration())
+    // Production timeouts: a benchmark backlog must not turn into status queries and cancellations.
+    configuration.timeouts = .standard
     let registry = try await RegistryDaemon(configuration: configuration, logger: Logger(label: "e2e-bench")).start()
     let engine = registry.engine
     let timings = Timings()

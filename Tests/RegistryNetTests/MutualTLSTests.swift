@@ -61,7 +61,13 @@ struct MutualTLSTests {
         request.method = .POST
         request.body = .bytes(Array("over TLS 1.2".utf8))
 
-        let response = try await client.execute(request, timeout: .seconds(10))
+        let response: HTTPClientResponse
+        do { response = try await client.execute(request, timeout: .seconds(10)) } catch {
+            // An HTTPClient must be shut down even when the test fails, or its deinit traps.
+            try? await client.shutdown()
+            await server.shutdown()
+            throw error
+        }
 
         #expect(response.status.code == 200)
         #expect(handler.requests.first?.peer.commonName == "CH")

@@ -54,12 +54,19 @@ public struct RegistryDaemon: Sendable {
             policy: configuration.retry, logger: Logger(label: "cdm-registry.outbox"))
         await engine.onOutbox { _ in Task { await sender.wake() } }
 
-        let server = try await DESListener(
-            configuration: DESHTTPSServerConfiguration(
-                host: configuration.listen.host, port: configuration.listen.port, path: configuration.listen.path),
-            identity: identity,
-            handler: RegistryDESEndpoint(engine: engine, directory: directory, logger: logger),
-            logger: Logger(label: "cdm-registry.des"))
+        let server: DESListener
+        do {
+            server = try await DESListener(
+                configuration: DESHTTPSServerConfiguration(
+                    host: configuration.listen.host, port: configuration.listen.port, path: configuration.listen.path),
+                identity: identity,
+                handler: RegistryDESEndpoint(engine: engine, directory: directory, logger: logger),
+                logger: Logger(label: "cdm-registry.des"))
+        } catch {
+            // The HTTP client must be shut down before it is released, also when start-up fails.
+            await clients.shutdown()
+            throw error
+        }
         let configuration = configuration
         let status: @Sendable () async -> JSONValue = {
             let depth = (try? store.outboxDepth()) ?? [:]
@@ -89,11 +96,18 @@ public struct RegistryDaemon: Sendable {
                 "openNoticeTasks": .integer(Int64(((try? store.notices(limit: 10_000)) ?? []).filter(\.taskOpen).count)),
             ]
         }
-        let admin = try await AdminSocketServer.start(
-            path: configuration.adminSocketPath, socketGroup: configuration.adminSocketGroup.map { gid_t($0) },
-            handler: RegistryAdminCommands(
-                engine: engine, store: store, sender: sender, status: status, logger: Logger(label: "cdm-registry.admin")),
-            logger: Logger(label: "cdm-registry.admin"))
+        let admin: AdminSocketServer
+        do {
+            admin = try await AdminSocketServer.start(
+                path: configuration.adminSocketPath, socketGroup: configuration.adminSocketGroup.map { gid_t($0) },
+                handler: RegistryAdminCommands(
+                    engine: engine, store: store, sender: sender, status: status, logger: Logger(label: "cdm-registry.admin")),
+                logger: Logger(label: "cdm-registry.admin"))
+        } catch {
+            await server.shutdown()
+            await clients.shutdown()
+            throw error
+        }
         logger.info(
             "cdm-registryd \(DaemonVersion.current) for \(configuration.registry) listening on \(configuration.listen.host):\(server.port); admin socket \(configuration.adminSocketPath); \(resumed) transactions resumed"
         )

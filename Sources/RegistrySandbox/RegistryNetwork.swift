@@ -260,25 +260,31 @@ public final class RegistryNetwork: @unchecked Sendable {
         throw NetworkError("cdm-registryd is not built next to the test bundle (\(executable))")
     }
 
-    /// A port the kernel just gave out and took back: free now, and unlikely to be handed out again at once.
+    /// A free port below Linux's ephemeral range (32768-60999): outgoing connections of this and other processes
+    /// take their local ports from that range, so a port picked there could be taken before the party binds it.
+    /// Picked at random and checked by binding it now.
     private static func freePort() throws -> Int {
+        for _ in 0..<200 {
+            let candidate = Int.random(in: 20_000...32_000)
+            if isFree(candidate) { return candidate }
+        }
+        throw NetworkError("no free port found in 20000...32000")
+    }
+
+    private static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw NetworkError("socket() failed") }
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        address.sin_port = UInt16(port).bigEndian
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
-        guard bound == 0 else { throw NetworkError("bind() failed") }
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw NetworkError("getsockname() failed") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return bound == 0
     }
 }
 

@@ -13,6 +13,15 @@ import Simulators
 LoggingSystem.bootstrap(StreamLogHandler.standardError)
 let logger = Logger(label: "registry-sim")
 
+/// Objects kept until the process exits: an HTTP client released by a failed start (a port already in use) would
+/// trap in its deinit (it checks that it was shut down) instead of letting the start-up error be reported.
+nonisolated(unsafe) var keptUntilExit: [AnyObject] = []
+
+func retainedUntilExit<T: AnyObject>(_ object: T) -> T {
+    keptUntilExit.append(object)
+    return object
+}
+
 func exitWithUsage(_ message: String) -> Never {
     FileHandle.standardError.write(Data("registry-sim: \(message)\n".utf8))
     exit(2)
@@ -40,7 +49,7 @@ do {
                 eligibleUnitTypes: Set((account.eligibleUnitTypes ?? UnitType.allCases.map(\.rawValue))
                     .compactMap(UnitType.init(rawValue:)))))
     }
-    let delivery = SimulatorDelivery(client: DESHTTPSClient(identity: identity), directory: directory, logger: logger)
+    let delivery = SimulatorDelivery(client: retainedUntilExit(DESHTTPSClient(identity: identity)), directory: directory, logger: logger)
     let ordered = OrderedDelivery(delivery: delivery, policy: try configuration.retryPolicy(), logger: logger)
     let server = try await DESHTTPSServer.start(
         configuration: DESHTTPSServerConfiguration(

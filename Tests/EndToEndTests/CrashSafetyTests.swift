@@ -14,19 +14,9 @@ struct CrashSafetyTests {
         print("crash safety seed \(seed) (replay with CRASH_SEED=\(seed))")
         var random = SeededRandom(seed: seed)
         let network = try RegistryNetwork(clockStart: "2020-06-01T00:00:00Z", nationalRegistries: ["JP"])
-        do {
+        try await stopping(network) {
             try await network.start()
-            try network.ctl("project.register", ["number": 1001, "title": "Andes Wind", "hostParty": "CL", "participants": ["pp:andes"]])
-            try network.ctl("account.open", ["type": 100, "identifier": 5001])
-            let issued = try network.ctl(
-                "issue",
-                [
-                    "project": 1001, "issuance": 1, "unitType": "CER", "firstSerial": 1, "lastSerial": 10_000,
-                    "commitmentPeriod": 2, "monitoringStart": "2019-01-01", "monitoringEnd": "2019-12-31",
-                ])
-            try await network.awaitFinal(issued["transaction"]?.stringValue ?? "")
-            try network.ctl(
-                "forward", ["project": 1001, "issuance": 1, "to": "CDM-100-5001-0", "quantity": 5_000, "instructedBy": "pp:andes"])
+            try await network.registerProjectAndIssue(last: 10_000, toHolder: 5_000)
 
             for round in 0..<4 {
                 let killAfter = Duration.milliseconds(Int64(random.next(upTo: 400)))
@@ -61,12 +51,7 @@ struct CrashSafetyTests {
             }
             #expect(try network.balance("CDM-100-5001-0") == 5_000 - completedToJapan, "quantities conserved")
             try await network.expectThreeWayAgreement()
-        } catch {
-            let log = network.daemon?.tail(lines: 20) ?? ""
-            await network.stop()
-            throw NetworkError("\(error)\n--- daemon log ---\n\(log)")
         }
-        await network.stop()
     }
 }
 

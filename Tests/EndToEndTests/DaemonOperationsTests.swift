@@ -12,7 +12,7 @@ struct DaemonOperationsTests {
     func operateTheDaemon() async throws {
         let network = try RegistryNetwork(clockStart: "2020-06-01T00:00:00Z", nationalRegistries: ["JP"])
         let notify = try NotifySocket(path: network.path("notify.sock"))
-        do {
+        try await stopping(network) {
             try await network.startITL()
             try await network.startRegistry("JP")
             try await network.startDaemon(environment: [
@@ -25,16 +25,7 @@ struct DaemonOperationsTests {
             let mode = try FileManager.default.attributesOfItem(atPath: network.adminSocket)[.posixPermissions] as? Int
             #expect(mode == 0o660, "admin socket mode \(String(mode ?? 0, radix: 8))")
 
-            try network.ctl("project.register", ["number": 1001, "title": "Andes Wind", "hostParty": "CL", "participants": ["pp:andes"]])
-            try network.ctl("account.open", ["type": 100, "identifier": 5001])
-            let issued = try network.ctl(
-                "issue",
-                [
-                    "project": 1001, "issuance": 1, "unitType": "CER", "firstSerial": 1, "lastSerial": 1_000,
-                    "commitmentPeriod": 2, "monitoringStart": "2019-01-01", "monitoringEnd": "2019-12-31",
-                ])
-            try await network.awaitFinal(issued["transaction"]?.stringValue ?? "")
-            try network.ctl("forward", ["project": 1001, "issuance": 1, "to": "CDM-100-5001-0", "quantity": 500, "instructedBy": "pp:andes"])
+            try await network.registerProjectAndIssue(last: 1_000, toHolder: 500)
 
             // Transfers in flight (the ITL holds messages to JP), the queue shows them, then SIGTERM.
             try await network.simulator("ITL", .PUT, "/faults/JP", ["delayMilliseconds": 1_000])
@@ -60,12 +51,7 @@ struct DaemonOperationsTests {
             let after = try network.ctl("transfer", ["from": "CDM-100-5001-0", "to": "JP-100-77-0", "quantity": 5])
             #expect(try await network.awaitFinal(after["transaction"]?.stringValue ?? "") == 4)
             try await network.expectThreeWayAgreement()
-        } catch {
-            let log = network.daemon?.tail(lines: 20) ?? ""
-            await network.stop()
-            throw NetworkError("\(error)\n--- daemon log ---\n\(log)")
         }
-        await network.stop()
     }
 }
 

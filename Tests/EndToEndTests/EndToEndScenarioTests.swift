@@ -17,26 +17,14 @@ struct EndToEndScenarioTests {
 
     private func withNetwork(clockStart: String, _ body: (RegistryNetwork) async throws -> Void) async throws {
         let network = try RegistryNetwork(clockStart: clockStart)
-        do {
+        try await stopping(network) {
             try await network.start()
             try await body(network)
-        } catch {
-            let logs = [network.daemon?.tail(lines: 15) ?? "", network.itl?.tail(lines: 15) ?? ""]
-            await network.stop()
-            throw NetworkError("\(error)\n--- daemon log ---\n\(logs[0])\n--- itl log ---\n\(logs[1])")
         }
-        await network.stop()
     }
 
-    /// Registers project 1001, opens the CDM holding account and issues CP2 CERs 1-10000 (SOP-Admin due 100).
     private func setUp(_ network: RegistryNetwork, sopAdminDue: Int64 = 0) async throws {
-        try network.ctl(
-            "project.register",
-            ["number": 1001, "title": "Andes Wind", "hostParty": "CL", "participants": ["pp:andes"]])
-        try network.ctl("account.open", ["type": 100, "identifier": 5001, "name": "Andes Wind holding"])
-        let issued = try network.ctl("issue", issuance(1, first: 1, last: 10_000, period: 2, sopAdminDue: sopAdminDue))
-        let status = try await network.awaitFinal(issued["transaction"]?.stringValue ?? "")
-        #expect(status == 4, "issuance completed")
+        try await network.registerProjectAndIssue(last: 10_000, sopAdminDue: sopAdminDue)
     }
 
     private func issuance(_ number: Int64, first: Int64, last: Int64, period: Int64, sopAdminDue: Int64 = 0)

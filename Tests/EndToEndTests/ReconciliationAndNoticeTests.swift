@@ -8,16 +8,7 @@ import Testing
 @Suite("End to end: reconciliation and ITL notices", .timeLimit(.minutes(3)))
 struct ReconciliationAndNoticeTests {
     private func setUp(_ network: RegistryNetwork) async throws {
-        try network.ctl("project.register", ["number": 1001, "title": "Andes Wind", "hostParty": "CL", "participants": ["pp:andes"]])
-        try network.ctl("account.open", ["type": 100, "identifier": 5001])
-        let issued = try network.ctl(
-            "issue",
-            [
-                "project": 1001, "issuance": 1, "unitType": "CER", "firstSerial": 1, "lastSerial": 10_000,
-                "commitmentPeriod": 2, "monitoringStart": "2019-01-01", "monitoringEnd": "2019-12-31",
-            ])
-        try await network.awaitFinal(issued["transaction"]?.stringValue ?? "")
-        try network.ctl("forward", ["project": 1001, "issuance": 1, "to": "CDM-100-5001-0", "quantity": 2_000, "instructedBy": "pp:andes"])
+        try await network.registerProjectAndIssue(last: 10_000, toHolder: 2_000)
         let toJapan = try network.ctl("forward", ["project": 1001, "issuance": 1, "to": "JP-100-77-0", "quantity": 500, "instructedBy": "pp:andes"])
         #expect(try await network.awaitFinal(toJapan["transaction"]?.stringValue ?? "") == 4)
     }
@@ -37,7 +28,7 @@ struct ReconciliationAndNoticeTests {
     @Test("matching totals confirm (0); a snapshot with transfers in flight reconciles; a record fault goes to blocks and audit trail, result 4, alert raised and cleared")
     func reconciliations() async throws {
         let network = try RegistryNetwork(clockStart: "2020-06-01T00:00:00Z", nationalRegistries: ["JP"])
-        do {
+        try await stopping(network) {
             try await network.start()
             try await setUp(network)
             let matching = try await reconcile(network)
@@ -76,18 +67,13 @@ struct ReconciliationAndNoticeTests {
             #expect(try await network.awaitFinal(released["transaction"]?.stringValue ?? "") == 4)
             #expect(try await reconcile(network)["status"] == 0)
             try await network.expectThreeWayAgreement()
-        } catch {
-            let log = network.daemon?.tail(lines: 20) ?? ""
-            await network.stop()
-            throw NetworkError("\(error)\n--- daemon log ---\n\(log)")
         }
-        await network.stop()
     }
 
     @Test("notices: excess issuance (6) and CCS (12, 13) cancel with the notice id, expiry (3) is a task, an update (10) changes it, type 1 needs nothing")
     func notices() async throws {
         let network = try RegistryNetwork(clockStart: "2020-06-01T00:00:00Z", nationalRegistries: ["JP"])
-        do {
+        try await stopping(network) {
             try await network.start()
             try await setUp(network)
             let pending = try network.balance("CDM-110-1110-0")
@@ -125,12 +111,7 @@ struct ReconciliationAndNoticeTests {
             #expect(try network.balance("CDM-242-2242-2") == 5)
             #expect(try network.balance("CDM-110-1110-0") == pending - 50)
             try await network.expectThreeWayAgreement()
-        } catch {
-            let log = network.daemon?.tail(lines: 20) ?? ""
-            await network.stop()
-            throw NetworkError("\(error)\n--- daemon log ---\n\(log)")
         }
-        await network.stop()
     }
 
     private func refusal(_ body: () throws -> Void) -> AdminError? {

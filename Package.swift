@@ -116,7 +116,7 @@ let package = Package(
         .executableTarget(
             name: "ledger-bench", dependencies: ["RegistryCore", "BenchmarkSupport"], path: "Benchmarks/LedgerBench"),
         .executableTarget(
-            name: "store-bench", dependencies: ["RegistryCore", "RegistryStore", "BenchmarkSupport"],
+            name: "store-bench", dependencies: ["RegistryCore", "RegistryStore", "DES", "BenchmarkSupport"],
             path: "Benchmarks/StoreBench"),
         .executableTarget(
             name: "des-bench", dependencies: ["DES", "RegistryCore", "CLibXML2", "BenchmarkSupport"],

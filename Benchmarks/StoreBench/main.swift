@@ -1,3 +1,4 @@
+import DES
 // store-bench: durable operations per second through RegistryStore against the raw durable-commit rate of the
 // same SQLite file (synchronous = FULL), and the cost of opening a store of 10^6 blocks and answering balances.
 //
@@ -206,6 +207,33 @@ func run() throws {
         options.deep ? try Measure.once { deepResult = try big.verify(deep: true) } : Double.nan
     let peakAfterDeep = Measure.peakResidentBytes()
     let holdings = try big.holdings(matching: HoldingFilter())
+
+    // Reconciliation (issue 8): totals and every unit block from a snapshot, encoded as the DES messages the
+    // registry sends (receiveUnitBlocks of at most 5,000 blocks), without holding them all.
+    let snapshot = try big.makeHoldingsSnapshot(at: Date())
+    var totals: [SnapshotTotal] = []
+    let totalsNanoseconds = try Measure.once { totals = try snapshot.totals(SnapshotFilter(), byAccount: false) }
+    let byAccountNanoseconds = try Measure.once { _ = try snapshot.totals(SnapshotFilter(), byAccount: true) }
+    var streamedBlocks = 0
+    var messages = 0
+    var largestMessage = 0
+    let streamNanoseconds = try Measure.once {
+        try snapshot.forEachBlockChunk(matching: [], chunkSize: 5_000) { chunk in
+            let message = ReceiveUnitBlocksRequest(
+                from: .cdm, to: .itl, majorVersion: 1, minorVersion: 1, reconciliationIdentifier: "BENCH",
+                unitBlocks: chunk.map {
+                    DESHeldUnitBlock(
+                        range: $0.block.range, originatingRegistry: $0.block.originatingRegistry,
+                        unitType: $0.block.attributes.unitType, accountType: $0.account.type,
+                        accountIdentifier: $0.account.id,
+                        applicableCommitmentPeriod: $0.block.attributes.applicableCommitmentPeriod)
+                })
+            largestMessage = max(largestMessage, DESCodec.encode(message).count)
+            streamedBlocks += chunk.count
+            messages += 1
+        }
+    }
+    let peakAfterStream = Measure.peakResidentBytes()
     try big.close()
 
     var large = ResultTable("store of \(options.blocks) blocks", "time", "peak RSS of the process")
@@ -235,6 +263,14 @@ func run() throws {
                 + "\(deepResult?.isIntact == true ? "intact" : "NOT INTACT"))",
             (deepNanoseconds / 1e9).formatted(2) + " s", megabytes(peakAfterDeep))
     }
+    large.add(
+        "reconciliation totals from a snapshot (\(totals.count) rows)", (totalsNanoseconds / 1e6).formatted(1) + " ms",
+        "")
+    large.add("reconciliation totals per account", (byAccountNanoseconds / 1e6).formatted(1) + " ms", "")
+    large.add(
+        "unit blocks streamed: \(streamedBlocks) blocks in \(messages) receiveUnitBlocks messages "
+            + "(largest \(largestMessage / 1024) KiB)", (streamNanoseconds / 1e9).formatted(2) + " s",
+        megabytes(peakAfterStream))
     print("\n## Large store\n")
     print(large.render())
 }

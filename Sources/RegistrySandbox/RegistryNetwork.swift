@@ -241,7 +241,9 @@ public final class RegistryNetwork: @unchecked Sendable {
     public func binary(_ name: String) throws -> URL {
         let candidate = binaries.appendingPathComponent(name)
         guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
-            throw NetworkError("\(name) is not built in \(binaries.path) (swift test builds every product)")
+            throw NetworkError(
+                "\(name) is not built in \(binaries.path): run `swift build` first (it builds every product; "
+                    + "`swift run cdm-registryd` alone builds only the daemon)")
         }
         return candidate
     }

@@ -31,7 +31,7 @@ let configPath: String
 if let index = arguments.firstIndex(of: "--config"), index + 1 < arguments.count {
     configPath = arguments[index + 1]
 } else if arguments.isEmpty {
-    try await Sandbox.run()
+    do { try await Sandbox.run() } catch { fail("sandbox: \(error)") }
     exit(0)
 } else {
     fail("--config FILE is required with \(arguments.joined(separator: " ")) (see --help)", code: 2)

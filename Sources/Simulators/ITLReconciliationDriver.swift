@@ -19,7 +19,7 @@ public struct ITLReconciliationSettings: Sendable {
     public var pollInterval: Duration
 
     public init(
-        phaseTimeout: Duration = .seconds(60), quietPeriod: Duration = .milliseconds(500),
+        phaseTimeout: Duration = .seconds(60), quietPeriod: Duration = .seconds(2),
         auditTrailWindow: TimeInterval = 7 * 86_400, maximumAuditBlockIdentifiers: Int = 10_000,
         retry: DeliveryRetryPolicy = .standard, pollInterval: Duration = .milliseconds(20)
     ) {

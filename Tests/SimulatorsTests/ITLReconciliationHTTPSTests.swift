@@ -41,7 +41,7 @@ struct ITLReconciliationHTTPSTests {
         let driver = ITLReconciliationDriver(
             record: record, log: try ITLReconciliationLog(record: record), faults: faults, sender: itlDelivery,
             registries: [.cdm: .operational],
-            settings: ITLReconciliationSettings(phaseTimeout: .seconds(20), quietPeriod: .milliseconds(300)))
+            settings: ITLReconciliationSettings(phaseTimeout: .seconds(20), quietPeriod: .seconds(3)))
         let itlServer = try await DESHTTPSServer.start(
             configuration: DESHTTPSServerConfiguration(), identity: itlIdentity,
             handler: ITLEndpoint(relay: relay, directory: itlDirectory, faults: nil, reconciliation: driver))

@@ -169,7 +169,7 @@ enum ReconciliationFixture {
             record: record, log: try ITLReconciliationLog(record: record), faults: faults, sender: registry,
             registries: [.cdm: .operational, "CH": .operational],
             settings: ITLReconciliationSettings(
-                phaseTimeout: phaseTimeout, quietPeriod: .milliseconds(300),
+                phaseTimeout: phaseTimeout, quietPeriod: .seconds(2),
                 retry: DeliveryRetryPolicy(initial: .milliseconds(5), maximum: .milliseconds(10), maximumAttempts: 2)))
         registry.connect(driver)
         return driver

@@ -12,6 +12,29 @@ public enum SimulatorProcess {
 
     /// Stops SIGTERM and SIGINT from killing the process and turns them into an awaitable event; call at start-up.
     public static func terminationSignals() -> TerminationSignals { TerminationSignals() }
+
+    /// Writes `name: message` to stderr and exits 2 (configuration and start-up problems).
+    public static func exit(_ name: String, _ message: String) -> Never {
+        FileHandle.standardError.write(Data("\(name): \(message)\n".utf8))
+        Foundation.exit(2)
+    }
+
+    /// The path after `--config`, or a usage message and exit 2.
+    public static func configurationPath(_ name: String, arguments: [String] = CommandLine.arguments) -> String {
+        guard let flag = arguments.firstIndex(of: "--config"), flag + 1 < arguments.count else {
+            exit(name, "usage: \(name) --config <configuration.json>")
+        }
+        return arguments[flag + 1]
+    }
+
+    /// Keeps `object` until the process exits: an HTTP client released by a failed start (a port already in use)
+    /// would trap in its deinit (it checks that it was shut down) instead of letting the start-up error be reported.
+    public static func retainedUntilExit<T: AnyObject & Sendable>(_ object: T) -> T {
+        kept.withLock { $0.append(object) }
+        return object
+    }
+
+    private static let kept = Protected<[AnyObject & Sendable]>([])
 }
 
 /// SIGTERM and SIGINT as an async stream (DispatchSource: the signal handler itself does nothing unsafe).

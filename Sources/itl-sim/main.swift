@@ -14,33 +14,18 @@ import Simulators
 LoggingSystem.bootstrap(StreamLogHandler.standardError)
 let logger = Logger(label: "itl-sim")
 
-/// Objects kept until the process exits: an HTTP client released by a failed start (a port already in use) would
-/// trap in its deinit (it checks that it was shut down) instead of letting the start-up error be reported.
-nonisolated(unsafe) var keptUntilExit: [AnyObject] = []
+func exitWithUsage(_ message: String) -> Never { SimulatorProcess.exit("itl-sim", message) }
 
-func retainedUntilExit<T: AnyObject>(_ object: T) -> T {
-    keptUntilExit.append(object)
-    return object
-}
-
-func exitWithUsage(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("itl-sim: \(message)\n".utf8))
-    exit(2)
-}
-
-let arguments = CommandLine.arguments
-guard let flag = arguments.firstIndex(of: "--config"), flag + 1 < arguments.count else {
-    exitWithUsage("usage: itl-sim --config <configuration.json>")
-}
+let configurationPath = SimulatorProcess.configurationPath("itl-sim")
 
 let signals = SimulatorProcess.terminationSignals()
 do {
-    let configuration = try SimulatorConfiguration.load(path: arguments[flag + 1])
+    let configuration = try SimulatorConfiguration.load(path: configurationPath)
     let directory = try configuration.directory()
     let identity = try configuration.tls.load()
     let sweep = try configuration.sweepInterval()
     let delivery = SimulatorDelivery(
-        client: retainedUntilExit(DESHTTPSClient(identity: identity)), directory: directory, logger: logger)
+        client: SimulatorProcess.retainedUntilExit(DESHTTPSClient(identity: identity)), directory: directory, logger: logger)
     let ordered = OrderedDelivery(delivery: delivery, policy: try configuration.retryPolicy(), logger: logger)
     let outbound = FaultInjectingOutbound(delivery: ordered)
     let availability = ITLAvailability()

@@ -13,28 +13,13 @@ import Simulators
 LoggingSystem.bootstrap(StreamLogHandler.standardError)
 let logger = Logger(label: "registry-sim")
 
-/// Objects kept until the process exits: an HTTP client released by a failed start (a port already in use) would
-/// trap in its deinit (it checks that it was shut down) instead of letting the start-up error be reported.
-nonisolated(unsafe) var keptUntilExit: [AnyObject] = []
+func exitWithUsage(_ message: String) -> Never { SimulatorProcess.exit("registry-sim", message) }
 
-func retainedUntilExit<T: AnyObject>(_ object: T) -> T {
-    keptUntilExit.append(object)
-    return object
-}
-
-func exitWithUsage(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("registry-sim: \(message)\n".utf8))
-    exit(2)
-}
-
-let arguments = CommandLine.arguments
-guard let flag = arguments.firstIndex(of: "--config"), flag + 1 < arguments.count else {
-    exitWithUsage("usage: registry-sim --config <configuration.json>")
-}
+let configurationPath = SimulatorProcess.configurationPath("registry-sim")
 
 let signals = SimulatorProcess.terminationSignals()
 do {
-    let configuration = try SimulatorConfiguration.load(path: arguments[flag + 1])
+    let configuration = try SimulatorConfiguration.load(path: configurationPath)
     let directory = try configuration.directory()
     let identity = try configuration.tls.load()
     guard let ruleFile = configuration.ruleFile else { exitWithUsage("configuration has no ruleFile") }
@@ -49,7 +34,7 @@ do {
                 eligibleUnitTypes: Set((account.eligibleUnitTypes ?? UnitType.allCases.map(\.rawValue))
                     .compactMap(UnitType.init(rawValue:)))))
     }
-    let delivery = SimulatorDelivery(client: retainedUntilExit(DESHTTPSClient(identity: identity)), directory: directory, logger: logger)
+    let delivery = SimulatorDelivery(client: SimulatorProcess.retainedUntilExit(DESHTTPSClient(identity: identity)), directory: directory, logger: logger)
     let ordered = OrderedDelivery(delivery: delivery, policy: try configuration.retryPolicy(), logger: logger)
     let server = try await DESHTTPSServer.start(
         configuration: DESHTTPSServerConfiguration(

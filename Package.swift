@@ -76,6 +76,7 @@ let package = Package(
             name: "RegistryDaemon",
             dependencies: [
                 "RegistryEngine", "RegistryCore", "RegistryStore", "RegistryNet", "RegistryAdmin", "DES",
+                "RegistryAttestation", "RegistryWeb", "RegistryPublic", "RegistryPlatform",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -90,6 +91,46 @@ let package = Package(
         .executableTarget(
             name: "cdm-registryd",
             dependencies: ["RegistryDaemon", "RegistrySandbox", .product(name: "Logging", package: "swift-log")]),
+        // Signed attestations of voluntary cancellation: the record, its printable HTML form, signing and checking.
+        .target(
+            name: "RegistryAttestation",
+            dependencies: ["RegistryCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "RegistryAttestationTests", dependencies: ["RegistryAttestation", "RegistryCore"]),
+        // Plain HTTP/1.1 for the public listeners (reports, online platform): server, pages, CSV, ETag.
+        .target(
+            name: "RegistryWeb",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        // Public information: issuance, the Adaptation Fund, voluntary cancellations, from a read-only store.
+        .target(
+            name: "RegistryPublic",
+            dependencies: [
+                "RegistryWeb", "RegistryCore", "RegistryStore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "RegistryWebTests",
+            dependencies: [
+                "RegistryWeb", "RegistryPublic", "RegistryStore", "RegistryCore", "RegistryEngine", "DES",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        // The online cancellation platform: offers, orders, payments, its pages.
+        .target(
+            name: "RegistryPlatform",
+            dependencies: [
+                "RegistryWeb", "RegistryCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "RegistryPlatformTests",
+            dependencies: [
+                "RegistryPlatform", "RegistryWeb", "RegistryCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         // ITL and national-registry simulators: their own logic, never the daemon's engine (DESIGN.md).
         .target(
             name: "Simulators",
@@ -148,6 +189,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "RegistrySandbox", "RegistryAdmin", .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         // End to end in a release build: `swift build -c release && .build/release/e2e-bench` (docs/PERFORMANCE.md).
         .executableTarget(

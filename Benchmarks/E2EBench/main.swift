@@ -14,6 +14,7 @@ import Synchronization
 // moment a transfer becomes final is observed exactly. In the same run: the HTTP stack's own ceiling.
 //
 //   swift build -c release && .build/release/e2e-bench 2>/tmp/e2e-bench.log
+// After the latency table, a second one: CPU per process in each phase (from /proc/<pid>/stat).
 //   options: --rate 200 --seconds 10 --saturation 3000 --window 256
 
 func option(_ name: String, _ fallback: Int) -> Int {
@@ -65,6 +66,7 @@ final class Timings: Sendable {
 
 let network = try RegistryNetwork(clockStart: "2020-06-01T00:00:00Z", nationalRegistries: ["JP"])
 var table = ResultTable("measurement", "offered", "completed/s", "p50 ms", "p99 ms", "max ms", "outcome")
+var cpuTable = ResultTable("phase", "process", "CPU, % of one core", "CPU ms per transfer")
 do {
     try await network.startITL()
     try await network.startRegistry("JP")
@@ -130,8 +132,26 @@ do {
     try await drain("warm-up")
     _ = timings.reset()
 
+    // Where the CPU goes, per process (2 cores = 200%): this process is the daemon plus the load generator.
+    let processes: [(String, Int32)] = [
+        ("cdm daemon + bench", 0), ("itl-sim", network.itl?.processIdentifier ?? -1),
+        ("registry-sim JP", network.registries["JP"]?.processIdentifier ?? -1),
+    ]
+    func recordCPU(_ phase: String, since before: ProcessCPU.Snapshot, transfers: Int) {
+        let after = ProcessCPU.Snapshot(processes)
+        let perTransfer = Dictionary(
+            uniqueKeysWithValues: after.millisecondsPerTransfer(since: before, transfers: transfers))
+        var total = 0.0
+        for (name, share) in after.coreShare(since: before) {
+            total += share
+            cpuTable.add(phase, name, share.formatted(0), (perTransfer[name] ?? 0).formatted(2))
+        }
+        cpuTable.add(phase, "all three", total.formatted(0), perTransfer.values.reduce(0, +).formatted(2))
+    }
+
     // Fixed offered rate.
     let total = rate * seconds
+    let fixedCPU = ProcessCPU.Snapshot(processes)
     let began = ContinuousClock.now
     await withTaskGroup(of: Void.self) { group in
         for index in 0..<total {
@@ -141,9 +161,11 @@ do {
         }
     }
     try await drain("fixed rate")
+    recordCPU("\(rate)/s offered", since: fixedCPU, transfers: timings.completed)
     report("transfers at a fixed rate", offered: "\(rate)/s for \(seconds) s", began: began)
 
     // Saturation: as fast as the network completes them, `window` outstanding at most.
+    let saturationCPU = ProcessCPU.Snapshot(processes)
     let saturationBegan = ContinuousClock.now
     await withTaskGroup(of: Void.self) { group in
         for _ in 0..<saturationCount {
@@ -152,6 +174,7 @@ do {
         }
     }
     try await drain("saturation")
+    recordCPU("saturation", since: saturationCPU, transfers: timings.completed)
     report("transfers at saturation", offered: "\(saturationCount), \(window) in flight", began: saturationBegan)
 
     sender.cancel()
@@ -169,5 +192,6 @@ do {
 }
 await network.stop()
 print(table.render())
+print(cpuTable.render())
 print("Each external transfer is 6 HTTPS requests on loopback (CDM->ITL proposal, ITL->JP proposal, JP->ITL 8,")
 print("ITL->CDM 8, CDM->ITL 4, ITL->JP 4); every party commits durably (SQLite synchronous=FULL) at each step.")

@@ -43,6 +43,11 @@ public struct DaemonConfiguration: Sendable {
     public var metricsListen: (host: String, port: Int)?
     /// [systemd] watchdog: send WATCHDOG=1 when systemd asks for it (WatchdogSec=); false only for a unit without it.
     public var systemdWatchdog: Bool
+    public var attestation = AttestationSettings()
+    /// The public reports listener (issuance, Adaptation Fund, voluntary cancellations); nil: not started.
+    public var publicReports: PublicListen?
+    /// The online cancellation platform; nil: not started.
+    public var platform: PlatformSettings?
 
     /// `logLevel` as swift-log's level (validated at load, so never the fallback).
     public var loggerLevel: Logger.Level { Logger.Level(rawValue: logLevel) ?? .info }
@@ -50,8 +55,11 @@ public struct DaemonConfiguration: Sendable {
     static let knownKeys: [String: Set<String>] = [
         "": [
             "registry", "store", "listen", "tls", "itl", "adminSocket", "peerRules", "clockStart", "timeouts", "outbox",
-            "logLevel", "log", "metrics", "systemd",
+            "logLevel", "log", "metrics", "systemd", "attestation", "public", "platform",
         ],
+        "attestation": ["signingKey", "previousPublicKey", "registryName"],
+        "public": ["host", "port"],
+        "platform": ["host", "port", "database", "baseURL", "holdMinutes", "webhookSecretFile", "paymentProvider"],
         "store": ["path"],
         "listen": ["host", "port", "path"],
         "tls": ["certificate", "privateKey", "trustedCA"],
@@ -144,7 +152,7 @@ public struct DaemonConfiguration: Sendable {
         let metricsListen = try reader.optionalString("metrics.listen").map { (text) throws(ConfigurationError) in
             try LoopbackAddress.parse(text, key: "metrics.listen")
         }
-        return DaemonConfiguration(
+        var configuration = DaemonConfiguration(
             registry: registry, storePath: try reader.storePath("store.path"), listen: listen, tls: tls, itl: itl,
             adminSocketPath: try reader.path("adminSocket.path", default: "/run/cdm-registry/admin.sock"),
             adminSocketGroup: try reader.group("adminSocket.group"),
@@ -152,6 +160,10 @@ public struct DaemonConfiguration: Sendable {
             clockStart: clockStart, timeouts: timeouts, retry: retry, logLevel: level, logFormat: logFormat,
             logOutput: logOutput, metricsListen: metricsListen,
             systemdWatchdog: try reader.bool("systemd.watchdog", default: true))
+        configuration.attestation = try reader.attestationSettings()
+        configuration.publicReports = try reader.publicListen("public")
+        configuration.platform = try reader.platformSettings()
+        return configuration
     }
 }
 

@@ -13,6 +13,8 @@ struct RegistryAdminCommands: AdminCommandHandler {
     let sender: OutboxSender
     let status: @Sendable () async -> JSONValue
     let logger: Logger
+    /// Attestations and the online platform's offers.
+    var publicCommands: PublicAdminCommands?
 
     static let changing: Set<String> = [
         "account.open", "project.register", "issue", "sopAdmin.pay", "forward", "transfer", "cancel",
@@ -20,7 +22,7 @@ struct RegistryAdminCommands: AdminCommandHandler {
     ]
 
     func handle(_ request: AdminRequest, caller: AdminCaller) async -> AdminResponse {
-        if Self.changing.contains(request.command) {
+        if Self.changing.contains(request.command) || PublicAdminCommands.changing.contains(request.command) {
             logger.notice("admin \(request.command) by \(caller): \(JSONValue.object(request.arguments))")
         }
         do {
@@ -255,6 +257,9 @@ struct RegistryAdminCommands: AdminCommandHandler {
                 "blocks": .integer(verification.blocks), "report": .string(verification.description),
             ]
         default:
+            if let publicCommands, PublicAdminCommands.commands.contains(request.command) {
+                return try await publicCommands.run(request)
+            }
             throw AdminError.unknownCommand(request.command)
         }
     }

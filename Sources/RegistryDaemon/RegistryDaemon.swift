@@ -4,6 +4,7 @@ import RegistryAdmin
 import RegistryCore
 import RegistryEngine
 import RegistryNet
+import RegistryPlatform
 import RegistryStore
 import ServiceLifecycle
 import UnixSignals
@@ -67,6 +68,15 @@ public struct RegistryDaemon: Sendable {
             await clients.shutdown()
             throw error
         }
+        let face: PublicFace
+        do {
+            face = try await PublicFace.start(
+                configuration: configuration, engine: engine, store: store, clock: clock, logger: logger)
+        } catch {
+            await server.shutdown()
+            await clients.shutdown()
+            throw error
+        }
         let configuration = configuration
         let status: @Sendable () async -> JSONValue = {
             let depth = (try? store.outboxDepth()) ?? [:]
@@ -94,6 +104,9 @@ public struct RegistryDaemon: Sendable {
                 "reconciliationAlerts": .array(
                     ((try? await engine.openReconciliationAlerts()) ?? []).map { .string($0.identifier) }),
                 "openNoticeTasks": .integer(Int64(((try? store.notices(limit: 10_000)) ?? []).filter(\.taskOpen).count)),
+                "attestationSigning": .bool(configuration.attestation.signingKeyPath != nil),
+                "publicPort": face.reportsPort.map { .integer(Int64($0)) } ?? .null,
+                "platformPort": face.platformPort.map { .integer(Int64($0)) } ?? .null,
             ]
         }
         let admin: AdminSocketServer
@@ -101,9 +114,13 @@ public struct RegistryDaemon: Sendable {
             admin = try await AdminSocketServer.start(
                 path: configuration.adminSocketPath, socketGroup: configuration.adminSocketGroup.map { gid_t($0) },
                 handler: RegistryAdminCommands(
-                    engine: engine, store: store, sender: sender, status: status, logger: Logger(label: "cdm-registry.admin")),
+                    engine: engine, store: store, sender: sender, status: status,
+                    logger: Logger(label: "cdm-registry.admin"),
+                    publicCommands: PublicAdminCommands(
+                        attestations: face.attestations, store: store, platform: face.platform)),
                 logger: Logger(label: "cdm-registry.admin"))
         } catch {
+            await face.shutdown()
             await server.shutdown()
             await clients.shutdown()
             throw error
@@ -113,7 +130,7 @@ public struct RegistryDaemon: Sendable {
         )
         return RunningRegistry(
             configuration: configuration, logger: logger, store: store, engine: engine, sender: sender,
-            server: server, admin: admin, clients: clients)
+            server: server, admin: admin, clients: clients, publicFace: face)
     }
 
     /// The registry's own accounts (pending, Adaptation Fund, cancellation and replacement accounts) exist from the
@@ -150,6 +167,8 @@ public struct RunningRegistry: Sendable {
     let server: DESListener
     let admin: AdminSocketServer
     let clients: ReloadableTransport
+    /// Attestations, the public reports and the online platform.
+    public let publicFace: PublicFace
 
     /// The DES port actually bound (the configuration may say 0).
     public var desPort: Int { server.port }
@@ -158,7 +177,11 @@ public struct RunningRegistry: Sendable {
     /// order: the listeners stop accepting first, in-flight transactions stay in the store for the next start.
     public func serve() async throws {
         // One line a supervisor or test harness waits for (logs go to stdout or stderr as configured).
-        FileHandle.standardOutput.write(Data("READY des=\(server.port) admin=\(configuration.adminSocketPath)\n".utf8))
+        let face = publicFace
+        let publicPorts =
+            (face.reportsPort.map { " public=\($0)" } ?? "") + (face.platformPort.map { " platform=\($0)" } ?? "")
+        FileHandle.standardOutput.write(
+            Data("READY des=\(server.port) admin=\(configuration.adminSocketPath)\(publicPorts)\n".utf8))
         let admin = admin
         let server = server
         let engine = engine
@@ -182,7 +205,9 @@ public struct RunningRegistry: Sendable {
                 .init(service: OutboxService(sender: sender)),
                 .init(service: TimerService(engine: engine)),
                 .init(service: ReloadService(registry: self, notifier: notifier)),
+                .init(service: PlatformUpkeepService(platform: face.platform)),
                 .init(service: ClosingService { await admin.close() }),
+                .init(service: ClosingService { await face.shutdown() }),
                 .init(service: ClosingService { await server.shutdown() }),
                 .init(service: ClosingService { await metricsListener?.shutdown() }),
                 // Shut down in reverse order: STOPPING=1 first, then the listeners stop accepting, then the work.
@@ -221,6 +246,7 @@ public struct RunningRegistry: Sendable {
 
     /// Stops the listeners without a service group (benchmarks and embedded use).
     public func shutdown() async {
+        await publicFace.shutdown()
         await admin.close()
         await server.shutdown()
         await close()
@@ -251,6 +277,16 @@ struct ClosingService: Service {
     func run() async throws {
         try? await gracefulShutdown()
         await close()
+    }
+}
+
+/// The platform's expiries, releases and cancellations followed every 2 seconds until shutdown.
+struct PlatformUpkeepService: Service {
+    let platform: OnlinePlatform?
+
+    func run() async throws {
+        guard let platform else { return }
+        await cancelWhenGracefulShutdown { await platform.maintain(every: .seconds(2)) }
     }
 }
 

@@ -12,6 +12,31 @@ public enum ProposalRequest: Hashable, Sendable {
     case transfer(TransferOrder)
     /// Type 4 cancellation: by default voluntary, into the 230 account of the units' commitment period.
     case cancellation(CancellationOrder)
+    /// Type 4 voluntary cancellation of units held for an offer (the online platform's sale).
+    case cancellationOfHeld(HeldCancellationOrder)
+}
+
+/// Cancels part of a hold (see `RegistryEngine.hold`): the units go where the hold was made for (a 230 account).
+public struct HeldCancellationOrder: Hashable, Sendable {
+    public var hold: TransactionIdentifier
+    public var quantity: Int64
+    public var beneficiary: String?
+    public var purpose: String?
+    public var onBehalfOf: String?
+    /// The idempotency key (the platform's order): proposing again with it returns the transaction it started.
+    public var reference: String
+
+    public init(
+        hold: TransactionIdentifier, quantity: Int64, beneficiary: String?, purpose: String?, onBehalfOf: String?,
+        reference: String
+    ) {
+        self.hold = hold
+        self.quantity = quantity
+        self.beneficiary = beneficiary
+        self.purpose = purpose
+        self.onBehalfOf = onBehalfOf
+        self.reference = reference
+    }
 }
 
 /// A transaction as operators see it.
@@ -39,6 +64,21 @@ extension RegistryEngine {
     /// Checks the peer rules at the registry's current time, then creates and starts the transaction: reserve
     /// and propose to the ITL, or (type 10) move the units at once. A refusal (rule, ledger) changes nothing.
     public func propose(_ proposal: ProposalRequest) async throws(EngineError) -> TransactionSummary {
+        guard case .cancellationOfHeld(let order) = proposal else { return try await start(proposal) }
+        // Check and start without another proposal of the same reference in between (the actor is reentrant
+        // across the commit's suspension).
+        guard !referencesStarting.contains(order.reference) else {
+            throw .invalidRequest("a cancellation for \(order.reference) is being proposed; ask again shortly")
+        }
+        let existing: EngineTransactionRecord?
+        do { existing = try store.cancellation(withReference: order.reference) } catch { throw .store("\(error)") }
+        if let existing, let live = try loadLive(existing.identifier) { return TransactionSummary(live) }
+        referencesStarting.insert(order.reference)
+        defer { referencesStarting.remove(order.reference) }
+        return try await start(proposal)
+    }
+
+    private func start(_ proposal: ProposalRequest) async throws(EngineError) -> TransactionSummary {
         let now = clock.now
         let request = try transactionRequest(for: proposal, at: now.date)
         if request.flow.involvesITL, configuration.holdsAfterInconsistentReconciliation {
@@ -145,6 +185,21 @@ extension RegistryEngine {
                 CancellationRequest(
                     reservation: reservation, beneficiary: order.beneficiary, purpose: order.purpose,
                     notification: order.notification))
+        case .cancellationOfHeld(let order):
+            let held = try heldReservation(order.hold)
+            guard case .account(let target) = held.destination, target.type == .voluntaryCancellation else {
+                throw .invalidRequest("hold \(order.hold) is not for a voluntary cancellation")
+            }
+            guard order.quantity > 0, order.quantity <= held.quantity else {
+                throw .ledger(.insufficientReserved(order.hold, requested: order.quantity, available: held.quantity))
+            }
+            let reservation = ReservationOrder(
+                transaction: try peekIdentifier(), from: held.source, destination: held.destination,
+                quantity: order.quantity, issuance: held.issuance)
+            return .cancellation(
+                CancellationRequest(
+                    reservation: reservation, beneficiary: order.beneficiary, purpose: order.purpose,
+                    hold: order.hold, onBehalfOf: order.onBehalfOf, reference: order.reference))
         }
     }
 
@@ -181,9 +236,14 @@ extension RegistryEngine {
                 if case .account(let target) = order.destination { target.type == .voluntaryCancellation } else {
                     false
                 }
+            let blocks: [UnitBlockFacts] =
+                if let hold = cancellation.hold {
+                    Array(Set(try heldReservation(hold).blocks.map { UnitBlockFacts($0.attributes) }))
+                } else {
+                    try facts(of: order.quantity, from: order.from, issuance: order.issuance)
+                }
             return TransactionRequestFacts(
-                transactionType: .cancellation, acquiringRegistry: registry,
-                blocks: try facts(of: order.quantity, from: order.from, issuance: order.issuance),
+                transactionType: .cancellation, acquiringRegistry: registry, blocks: blocks,
                 isVoluntaryCancellation: voluntary)
         case .internalTransfer(let transfer):
             if let forward = transfer.forward {
@@ -203,7 +263,7 @@ extension RegistryEngine {
         }
     }
 
-    private func facts(of quantity: Int64, from account: AccountIdentifier?, issuance: IssuanceIdentifier?)
+    func facts(of quantity: Int64, from account: AccountIdentifier?, issuance: IssuanceIdentifier?)
         throws(EngineError) -> [UnitBlockFacts]
     {
         do {
@@ -232,13 +292,13 @@ extension RegistryEngine {
     // MARK: Identifiers
 
     /// The identifier the next transaction will get: the registry code and a number one above the highest used.
-    private func peekIdentifier() throws(EngineError) -> TransactionIdentifier {
+    func peekIdentifier() throws(EngineError) -> TransactionIdentifier {
         do { return try TransactionIdentifier("\(configuration.registry.rawValue)\(lastNumber + 1)") } catch {
             throw .invalidRequest("\(error)")
         }
     }
 
-    private func nextIdentifier() throws(EngineError) -> TransactionIdentifier {
+    func nextIdentifier() throws(EngineError) -> TransactionIdentifier {
         let id = try peekIdentifier()
         lastNumber += 1
         return id

@@ -57,6 +57,8 @@ public actor RegistryEngine {
     var live: [TransactionIdentifier: Live] = [:]
     private var locks: [TransactionIdentifier: [CheckedContinuation<Void, Never>]] = [:]
     var lastNumber: Int64 = 0
+    /// References (`HeldCancellationOrder.reference`) whose transaction is being created right now.
+    var referencesStarting: Set<String> = []
     /// The peer rules in force (replaced by `reloadRules` on SIGHUP, without stopping anything).
     public private(set) var rules: PeerRuleBook
     /// Open reconciliations' frozen holdings, by reconciliation identifier (not kept across restarts).
@@ -275,7 +277,14 @@ public actor RegistryEngine {
     {
         switch request {
         case .externalTransfer(let transfer): return .reserve(transfer.reservation)
-        case .cancellation(let cancellation): return .reserve(cancellation.reservation)
+        case .cancellation(let cancellation):
+            if let hold = cancellation.hold {
+                return .splitReservation(
+                    ReservationSplit(
+                        from: hold, into: cancellation.reservation.transaction,
+                        quantity: cancellation.reservation.quantity))
+            }
+            return .reserve(cancellation.reservation)
         case .internalTransfer(let transfer):
             guard let command = transfer.command else {
                 throw .corruptTransaction(id, "an internal transfer without forward or transfer order")

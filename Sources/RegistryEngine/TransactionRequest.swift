@@ -78,12 +78,25 @@ public struct CancellationRequest: Hashable, Sendable, Codable {
     public var purpose: String?
     /// The ITL notice this cancellation answers (excess issuance, CCS), carried in the proposal.
     public var notification: Int64?
+    /// Units held for an offer of the online platform: the cancellation takes its units from that hold (a split
+    /// of its reservation) instead of reserving from the account.
+    public var hold: TransactionIdentifier?
+    /// On whose behalf the units were cancelled (the attestation shows it): the holder, or the platform's buyer.
+    public var onBehalfOf: String?
+    /// The caller's idempotency key (the platform's order): a second proposal with it returns the first.
+    public var reference: String?
 
-    public init(reservation: ReservationOrder, beneficiary: String?, purpose: String?, notification: Int64? = nil) {
+    public init(
+        reservation: ReservationOrder, beneficiary: String?, purpose: String?, notification: Int64? = nil,
+        hold: TransactionIdentifier? = nil, onBehalfOf: String? = nil, reference: String? = nil
+    ) {
         self.reservation = reservation
         self.beneficiary = beneficiary
         self.purpose = purpose
         self.notification = notification
+        self.hold = hold
+        self.onBehalfOf = onBehalfOf
+        self.reference = reference
     }
 }
 

@@ -54,7 +54,8 @@ public final class RegistryNetwork: @unchecked Sendable {
         adminSocket = folder.appendingPathComponent("admin.sock").path
         daemonClockStart = clockStart
         if !FileManager.default.fileExists(atPath: path("certs/ca.crt")) { try makeCertificates() }
-        for party in ["ITL", "CDM"] + nationalRegistries { ports[party] = try Self.freePort() }
+        try makePublicFaceSecrets()
+        for party in ["ITL", "CDM"] + nationalRegistries + Self.publicListeners { ports[party] = try Self.freePort() }
     }
 
     /// Starts the ITL, the national registries and the daemon, in that order.
@@ -140,6 +141,12 @@ public final class RegistryNetwork: @unchecked Sendable {
             "logLevel": "info",
             // stdout carries the READY line the harness waits for; logs go to the log file.
             "log": ["output": "stderr"],
+            "attestation": ["signingKey": path("certs/attestation.pem")],
+            "public": ["host": "127.0.0.1", "port": ports["PUBLIC"] ?? 0],
+            "platform": [
+                "host": "127.0.0.1", "port": ports["PLATFORM"] ?? 0, "database": path("platform.sqlite"),
+                "baseURL": platformURL, "webhookSecretFile": path("certs/webhook.secret"), "holdMinutes": 30,
+            ],
         ]
         return try write(config, "cdm.json")
     }
@@ -199,6 +206,10 @@ public final class RegistryNetwork: @unchecked Sendable {
     // MARK: Files and ports
 
     public func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+    /// The daemon's public listeners: the reports (PUBLIC) and the online platform (PLATFORM), plain HTTP.
+    public static let publicListeners = ["PUBLIC", "PLATFORM"]
+    public var publicReportsURL: String { "http://127.0.0.1:\(ports["PUBLIC"] ?? 0)" }
+    public var platformURL: String { "http://127.0.0.1:\(ports["PLATFORM"] ?? 0)" }
     public func url(_ party: String) -> String { "https://127.0.0.1:\(ports[party] ?? 0)/des" }
 
     private func listen(_ party: String) -> [String: Any] {
@@ -219,6 +230,26 @@ public final class RegistryNetwork: @unchecked Sendable {
         let file = folder.appendingPathComponent(name)
         try data.write(to: file)
         return file.path
+    }
+
+    /// The attestation signing key (Ed25519, PEM) and the payment webhook secret, made once per folder.
+    private func makePublicFaceSecrets() throws {
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("certs"), withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: path("certs/attestation.pem")) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            process.arguments = ["genpkey", "-algorithm", "ed25519", "-out", path("certs/attestation.pem")]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw NetworkError("openssl genpkey ed25519 failed") }
+        }
+        if !FileManager.default.fileExists(atPath: path("certs/webhook.secret")) {
+            let secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            try Data((secret + "\n").utf8).write(to: URL(fileURLWithPath: path("certs/webhook.secret")))
+        }
     }
 
     private func makeCertificates() throws {

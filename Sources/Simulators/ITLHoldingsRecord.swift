@@ -87,6 +87,8 @@ public enum ITLRecordError: Error, Hashable, Sendable, CustomStringConvertible {
 public final class ITLHoldingsRecord: Sendable {
     /// Internal so the reconciliation and notice logs keep their tables in the same file (one ITL database).
     let pool: DatabasePool
+    /// The relay's writes: one flush for every message that arrived during the previous one.
+    let commits: GroupCommit
     public let path: String
 
     public init(path: String) throws(ITLRecordError) {
@@ -119,8 +121,10 @@ public final class ITLHoldingsRecord: Sendable {
                 if !columns.contains("notificationIdentifier") {
                     try db.execute(sql: "ALTER TABLE transactionLog ADD COLUMN notificationIdentifier INTEGER")
                 }
+                try Self.createReservations(db)
             }
             self.pool = pool
+            self.commits = GroupCommit(pool: pool)
         } catch let error as ITLRecordError {
             throw error
         } catch {
@@ -172,65 +176,68 @@ public final class ITLHoldingsRecord: Sendable {
 
     /// Logs a new transaction; a second proposal with the same identifier is refused (DOMAIN.md section 4).
     public func log(_ entry: ITLTransactionEntry) throws(ITLRecordError) {
-        try run {
-            try pool.write { db in
-                if try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM transactionLog WHERE identifier = ?",
-                    arguments: [entry.identifier.rawValue]) ?? false
-                {
-                    throw ITLRecordError.duplicateTransaction(entry.identifier)
-                }
-                try db.execute(
-                    sql: """
-                        INSERT INTO transactionLog (identifier, type, transferringRegistry, acquiringRegistry, status,
-                            responseCodes, blocks, proposedAt, statusAt, notificationIdentifier)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        entry.identifier.rawValue, entry.type.rawValue, entry.transferringRegistry.rawValue,
-                        entry.acquiringRegistry.rawValue, entry.status.rawValue, Self.codesText(entry.responseCodes),
-                        try Self.blocksText(entry.blocks), entry.proposedAt.timeIntervalSince1970,
-                        entry.statusAt.timeIntervalSince1970, entry.notificationIdentifier,
-                    ])
-            }
+        try run { try pool.write { db in try Self.log(db, entry) } }
+    }
+
+    static func log(_ db: Database, _ entry: ITLTransactionEntry) throws {
+        if try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM transactionLog WHERE identifier = ?",
+            arguments: [entry.identifier.rawValue]) ?? false
+        {
+            throw ITLRecordError.duplicateTransaction(entry.identifier)
         }
+        try db.execute(
+            sql: """
+                INSERT INTO transactionLog (identifier, type, transferringRegistry, acquiringRegistry, status,
+                    responseCodes, blocks, proposedAt, statusAt, notificationIdentifier)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                entry.identifier.rawValue, entry.type.rawValue, entry.transferringRegistry.rawValue,
+                entry.acquiringRegistry.rawValue, entry.status.rawValue, Self.codesText(entry.responseCodes),
+                try Self.blocksText(entry.blocks), entry.proposedAt.timeIntervalSince1970,
+                entry.statusAt.timeIntervalSince1970, entry.notificationIdentifier,
+            ])
+        try reserve(db, entry)
     }
 
     public func transaction(_ identifier: TransactionIdentifier) throws(ITLRecordError) -> ITLTransactionEntry? {
-        try run {
-            try pool.read { db in
-                try Row.fetchOne(
-                    db, sql: "SELECT * FROM transactionLog WHERE identifier = ?", arguments: [identifier.rawValue]
-                ).map(Self.entry)
-            }
-        }
+        try run { try pool.read { db in try Self.transaction(db, identifier) } }
+    }
+
+    static func transaction(_ db: Database, _ identifier: TransactionIdentifier) throws -> ITLTransactionEntry? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM transactionLog WHERE identifier = ?", arguments: [identifier.rawValue]
+        ).map(entry)
     }
 
     /// Transactions not yet final (in flight): their blocks are reserved, and the relay times them out.
     public func openTransactions() throws(ITLRecordError) -> [ITLTransactionEntry] {
-        try run {
-            try pool.read { db in
-                try Row.fetchAll(
-                    db, sql: "SELECT * FROM transactionLog WHERE status IN (1, 2, 8) ORDER BY proposedAt, identifier"
-                ).map(Self.entry)
-            }
-        }
+        try run { try pool.read { db in try Self.openTransactions(db) } }
+    }
+
+    static func openTransactions(_ db: Database) throws -> [ITLTransactionEntry] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM transactionLog WHERE status IN (1, 2, 8) ORDER BY proposedAt, identifier"
+        ).map(entry)
     }
 
     /// Records a status that does not move units (checked, accepted, rejected, terminated, cancelled).
     public func setStatus(
         _ identifier: TransactionIdentifier, _ status: TransactionStatus, codes: [DESResponseCode] = [], at date: Date
     ) throws(ITLRecordError) {
-        try run {
-            try pool.write { db in
-                try db.execute(
-                    sql: "UPDATE transactionLog SET status = ?, responseCodes = ?, statusAt = ? WHERE identifier = ?",
-                    arguments: [
-                        status.rawValue, Self.codesText(codes), date.timeIntervalSince1970, identifier.rawValue,
-                    ])
-                guard db.changesCount == 1 else { throw ITLRecordError.unknownTransaction(identifier) }
-            }
-        }
+        try run { try pool.write { db in try Self.setStatus(db, identifier, status, codes: codes, at: date) } }
+    }
+
+    static func setStatus(
+        _ db: Database, _ identifier: TransactionIdentifier, _ status: TransactionStatus, codes: [DESResponseCode],
+        at date: Date
+    ) throws {
+        try db.execute(
+            sql: "UPDATE transactionLog SET status = ?, responseCodes = ?, statusAt = ? WHERE identifier = ?",
+            arguments: [status.rawValue, codesText(codes), date.timeIntervalSince1970, identifier.rawValue])
+        guard db.changesCount == 1 else { throw ITLRecordError.unknownTransaction(identifier) }
+        if status.isFinal || status == .checkedDiscrepancy { try release(db, identifier) }
     }
 
     /// Completes a transaction: applies its blocks to the holdings and marks it 4, atomically.
@@ -239,25 +246,87 @@ public final class ITLHoldingsRecord: Sendable {
     /// they are; every other type moves them from the transferring to the acquiring registry, splitting recorded
     /// blocks where the transaction takes part of one.
     public func complete(_ identifier: TransactionIdentifier, at date: Date) throws(ITLRecordError) {
-        try run {
-            try pool.write { db in
-                guard
-                    let entry = try Row.fetchOne(
-                        db, sql: "SELECT * FROM transactionLog WHERE identifier = ?",
-                        arguments: [identifier.rawValue]
-                    ).map(Self.entry)
-                else { throw ITLRecordError.unknownTransaction(identifier) }
-                for block in entry.blocks {
-                    if entry.type == .issuance {
-                        try Self.insert(db, ITLHolding(block: block, holder: entry.acquiringRegistry))
-                    } else {
-                        try Self.move(db, block, entry: entry)
-                    }
-                }
-                try db.execute(
-                    sql: "UPDATE transactionLog SET status = 4, statusAt = ? WHERE identifier = ?",
-                    arguments: [date.timeIntervalSince1970, identifier.rawValue])
+        try run { try pool.write { db in try Self.complete(db, identifier, at: date) } }
+    }
+
+    static func complete(_ db: Database, _ identifier: TransactionIdentifier, at date: Date) throws {
+        guard
+            let entry = try Row.fetchOne(
+                db, sql: "SELECT * FROM transactionLog WHERE identifier = ?",
+                arguments: [identifier.rawValue]
+            ).map(Self.entry)
+        else { throw ITLRecordError.unknownTransaction(identifier) }
+        for block in entry.blocks {
+            if entry.type == .issuance {
+                try Self.insert(db, ITLHolding(block: block, holder: entry.acquiringRegistry))
+            } else {
+                try Self.move(db, block, entry: entry)
             }
+        }
+        try db.execute(
+            sql: "UPDATE transactionLog SET status = 4, statusAt = ? WHERE identifier = ?",
+            arguments: [date.timeIntervalSince1970, identifier.rawValue])
+        try release(db, identifier)
+    }
+
+    // MARK: Reservations
+
+    /// The blocks of the transactions in flight (status 1, 2 or 8), one row per block, kept with every status
+    /// change: check 5202 asks which open transactions overlap a proposal's blocks without decoding every open
+    /// transaction per proposal (hundreds when a registry pipelines). Added later: a file written before it gets
+    /// the rows of its open transactions once.
+    private static func createReservations(_ db: Database) throws {
+        let exists = try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reservation'") ?? false
+        guard !exists else { return }
+        try db.execute(
+            sql: """
+                CREATE TABLE reservation (
+                    transactionIdentifier TEXT NOT NULL, originatingRegistry TEXT NOT NULL,
+                    serialStart INTEGER NOT NULL, serialEnd INTEGER NOT NULL);
+                CREATE INDEX reservationBySerial ON reservation (originatingRegistry, serialStart);
+                CREATE INDEX reservationByTransaction ON reservation (transactionIdentifier);
+                """)
+        for entry in try openTransactions(db) { try reserve(db, entry) }
+    }
+
+    private static func reserve(_ db: Database, _ entry: ITLTransactionEntry) throws {
+        guard entry.reservesUnits else { return }
+        for block in entry.blocks {
+            try db.execute(
+                sql: """
+                    INSERT INTO reservation (transactionIdentifier, originatingRegistry, serialStart, serialEnd)
+                    VALUES (?, ?, ?, ?)
+                    """,
+                arguments: [
+                    entry.identifier.rawValue, block.originatingRegistry.rawValue, block.range.start, block.range.end,
+                ])
+        }
+    }
+
+    private static func release(_ db: Database, _ identifier: TransactionIdentifier) throws {
+        try db.execute(
+            sql: "DELETE FROM reservation WHERE transactionIdentifier = ?", arguments: [identifier.rawValue])
+    }
+
+    /// The open transactions reserving a serial of any of `blocks`, each once (what check 5202 needs to see).
+    static func reservingTransactions(_ db: Database, overlapping blocks: [UnitBlock]) throws
+        -> [ITLTransactionEntry]
+    {
+        var identifiers: [String] = []
+        for block in blocks {
+            let found = try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT transactionIdentifier FROM reservation
+                    WHERE originatingRegistry = ? AND serialStart <= ? AND serialEnd >= ?
+                    """,
+                arguments: [block.originatingRegistry.rawValue, block.range.end, block.range.start])
+            for identifier in found where !identifiers.contains(identifier) { identifiers.append(identifier) }
+        }
+        return try identifiers.compactMap { identifier in
+            try Row.fetchOne(db, sql: "SELECT * FROM transactionLog WHERE identifier = ?", arguments: [identifier])
+                .map(entry)
         }
     }
 
@@ -291,16 +360,21 @@ public final class ITLHoldingsRecord: Sendable {
         }
     }
 
-    private static func overlapping(_ db: Database, _ registry: RegistryCode, _ range: SerialRange) throws
+    static func overlapping(_ db: Database, _ registry: RegistryCode, _ range: SerialRange) throws
         -> [ITLHolding]
     {
+        // The record's blocks of one originating registry never overlap (5101 keeps issuance fresh, a move splits
+        // and replaces), so only the block starting at or before `range.start` can reach into the range from the
+        // left: the scan starts there instead of at serial 1 (it grew with every block split off before).
         try Row.fetchAll(
             db,
             sql: """
-                SELECT * FROM holding WHERE originatingRegistry = ? AND serialStart <= ? AND serialEnd >= ?
+                SELECT * FROM holding WHERE originatingRegistry = ?1 AND serialStart <= ?3 AND serialEnd >= ?2
+                    AND serialStart >= COALESCE(
+                        (SELECT MAX(serialStart) FROM holding WHERE originatingRegistry = ?1 AND serialStart <= ?2), ?2)
                 ORDER BY serialStart
                 """,
-            arguments: [registry.rawValue, range.end, range.start]
+            arguments: [registry.rawValue, range.start, range.end]
         ).map(holding)
     }
 

@@ -1,5 +1,6 @@
 import DES
 import Foundation
+import GRDB
 import RegistryCore
 
 /// How the ITL simulator relays: which registries it knows, and how long an acquiring registry may stay silent.
@@ -49,16 +50,40 @@ public actor ITLRelay {
     }
 
     /// Answers one request; nil for operations the ITL simulator does not serve yet (reconciliation replies).
-    public func handle(_ request: DESRequest, authenticatedSender: RegistryCode?) throws(ITLRecordError)
+    public func handle(_ request: DESRequest, authenticatedSender: RegistryCode?) async throws(ITLRecordError)
         -> DESResponse?
     {
         switch request {
         case .acceptProposal(let proposal):
-            .acceptProposal(AcceptProposalResponse(result: try propose(proposal, authenticatedSender)))
+            .acceptProposal(AcceptProposalResponse(result: try await propose(proposal, authenticatedSender)))
         case .acceptNotification(let notification):
-            .acceptNotification(AcceptNotificationResponse(result: try notify(notification, authenticatedSender)))
+            .acceptNotification(
+                AcceptNotificationResponse(result: try await notify(notification, authenticatedSender)))
         case .getTransactionStatus(let query): .getTransactionStatus(try status(query, authenticatedSender))
         default: nil
+        }
+    }
+
+    /// What applying one message decided: the answer, and what the ITL sends on its own once it is durable.
+    struct Decision: Sendable {
+        var result: DESResult
+        var outbound: [ITLOutboundMessage] = []
+    }
+
+    /// Applies a message's writes in the record's next group commit; answers, and queues what it sends, only once
+    /// that commit is durable (in commit order, so the messages of one transaction leave in the order decided).
+    private func commit(_ decide: @escaping @Sendable (Database) throws -> Decision) async throws(ITLRecordError)
+        -> DESResult
+    {
+        let outbound = self.outbound
+        do {
+            return try await record.commits.write(decide) { decision in
+                for message in decision.outbound { outbound.enqueue(message) }
+            }.result
+        } catch let error as ITLRecordError {
+            throw error
+        } catch {
+            throw .database("\(record.path): \(error)")
         }
     }
 
@@ -67,26 +92,36 @@ public actor ITLRelay {
     /// Checks a proposal. Failures of version, authentication or message viability are refused synchronously and
     /// logged nowhere (a repeated identifier must not disturb the first transaction); later failures are logged
     /// with status 3 and notified to the proposer.
-    public func propose(_ proposal: AcceptProposalRequest, _ sender: RegistryCode?) throws(ITLRecordError)
+    public func propose(_ proposal: AcceptProposalRequest, _ sender: RegistryCode?) async throws(ITLRecordError)
         -> DESResult
     {
+        let registries = configuration.registries
+        let now = clock()
+        return try await commit { db in try Self.propose(db, proposal, sender, registries: registries, at: now) }
+    }
+
+    private static func propose(
+        _ db: Database, _ proposal: AcceptProposalRequest, _ sender: RegistryCode?,
+        registries: [RegistryCode: ITLRegistryState], at now: Date
+    ) throws -> Decision {
         let transaction = proposal.proposedTransaction
         let blocks = transaction.proposalUnitBlocks.map(\.block)
         var holdings: [ITLHolding] = []
         for block in blocks {
-            holdings += try record.holdings(of: block.originatingRegistry, overlapping: block.range)
+            holdings += try ITLHoldingsRecord.overlapping(db, block.originatingRegistry, block.range)
         }
         let context = ITLCheckContext(
-            proposal: proposal, authenticatedSender: sender, registries: configuration.registries,
-            identifierAlreadyLogged: try record.transaction(transaction.transactionIdentifier) != nil,
-            recordedHoldings: holdings, openTransactions: try record.openTransactions())
+            proposal: proposal, authenticatedSender: sender, registries: registries,
+            identifierAlreadyLogged: try ITLHoldingsRecord.transaction(db, transaction.transactionIdentifier) != nil,
+            recordedHoldings: holdings,
+            // Only the open transactions reserving one of these serials: all that check 5202 looks at.
+            openTransactions: try ITLHoldingsRecord.reservingTransactions(db, overlapping: blocks))
         let findings = ITLChecks.evaluate(context)
         let synchronous = ITLChecks.checks(for: transaction.transactionType)
             .filter { $0.phase <= .messageViability }.map(\.code)
         if findings.contains(where: { synchronous.contains($0.responseCode) }) {
-            return .refused(findings.map(\.responseCode))
+            return Decision(result: .refused(findings.map(\.responseCode)))
         }
-        let now = clock()
         var entry = ITLTransactionEntry(
             identifier: transaction.transactionIdentifier, type: transaction.transactionType,
             transferringRegistry: transaction.transferringRegistryCode,
@@ -95,66 +130,95 @@ public actor ITLRelay {
         if !findings.isEmpty {
             entry.status = .checkedDiscrepancy
             entry.responseCodes = findings.map(\.responseCode)
-            try record.log(entry)
-            send(entry, .checkedDiscrepancy, to: proposal.from, party: Self.transferringParty, findings)
-            return .received
+            try ITLHoldingsRecord.log(db, entry)
+            return Decision(
+                result: .received,
+                outbound: [
+                    notification(entry, .checkedDiscrepancy, to: proposal.from, party: transferringParty, findings)
+                ])
         }
-        try record.log(entry)
+        try ITLHoldingsRecord.log(db, entry)
         if transaction.transactionType == .externalTransfer {
             var relayed = proposal
             relayed.from = .itl
             relayed.to = transaction.acquiringRegistryCode
-            outbound.enqueue(
-                ITLOutboundMessage(recipient: transaction.acquiringRegistryCode, request: .acceptProposal(relayed)))
-        } else {
-            send(entry, .checkedNoDiscrepancy, to: proposal.from, party: Self.transferringParty, [])
+            return Decision(
+                result: .received,
+                outbound: [
+                    ITLOutboundMessage(recipient: transaction.acquiringRegistryCode, request: .acceptProposal(relayed))
+                ])
         }
-        return .received
+        return Decision(
+            result: .received,
+            outbound: [notification(entry, .checkedNoDiscrepancy, to: proposal.from, party: transferringParty, [])])
     }
 
     // MARK: Notifications
 
     /// A registry's status for a transaction: the acquiring registry's 8 or 6, or the proposer's 4 or 5.
     /// A status for a transaction already final is acknowledged and ignored (DOMAIN.md section 4).
-    public func notify(_ notification: AcceptNotificationRequest, _ sender: RegistryCode?) throws(ITLRecordError)
-        -> DESResult
+    public func notify(_ notification: AcceptNotificationRequest, _ sender: RegistryCode?) async
+        throws(ITLRecordError) -> DESResult
     {
         if notification.majorVersion != ITLChecks.majorVersion || notification.minorVersion != ITLChecks.minorVersion {
             return .refused([.unsupportedVersion])
         }
         guard sender == notification.from else { return .refused([.senderMismatch]) }
         guard notification.to == .itl else { return .refused([.wrongRecipient]) }
-        guard let entry = try record.transaction(notification.transactionIdentifier),
-            notification.from == entry.transferringRegistry || notification.from == entry.acquiringRegistry
-        else { return .refused([Self.unknownTransaction]) }
-        if entry.status.isFinal { return .received }
         let now = clock()
+        return try await commit { db in try Self.notify(db, notification, at: now) }
+    }
+
+    private static func notify(_ db: Database, _ notification: AcceptNotificationRequest, at now: Date) throws
+        -> Decision
+    {
+        guard let entry = try ITLHoldingsRecord.transaction(db, notification.transactionIdentifier),
+            notification.from == entry.transferringRegistry || notification.from == entry.acquiringRegistry
+        else { return Decision(result: .refused([unknownTransaction])) }
+        if entry.status.isFinal { return Decision(result: .received) }
         let status = notification.transactionStatus
         let isTransfer = entry.type == .externalTransfer
         let fromAcquiring = isTransfer && notification.from == entry.acquiringRegistry
         switch (fromAcquiring, status, entry.status) {
         case (true, .accepted, .checkedNoDiscrepancy), (true, .rejected, .checkedNoDiscrepancy):
             let codes = notification.evaluationResult.map(\.responseCode)
-            try record.setStatus(entry.identifier, status, codes: codes, at: now)
-            send(
-                entry, status, to: entry.transferringRegistry, party: Self.transferringParty,
-                notification.evaluationResult)
+            try ITLHoldingsRecord.setStatus(db, entry.identifier, status, codes: codes, at: now)
+            return Decision(
+                result: .received,
+                outbound: [
+                    Self.notification(
+                        entry, status, to: entry.transferringRegistry, party: transferringParty,
+                        notification.evaluationResult)
+                ])
         case (false, .completed, .accepted) where isTransfer,
             (false, .completed, .checkedNoDiscrepancy) where !isTransfer:
-            do { try record.complete(entry.identifier, at: now) } catch .unitsNotHeld {
-                return .refused([ITLChecks.unitsHeldByTransferring.code])
+            do {
+                // Its own savepoint: units not held leave the record exactly as it was.
+                try db.inSavepoint {
+                    try ITLHoldingsRecord.complete(db, entry.identifier, at: now)
+                    return .commit
+                }
+            } catch ITLRecordError.unitsNotHeld {
+                return Decision(result: .refused([ITLChecks.unitsHeldByTransferring.code]))
             }
-            if isTransfer { send(entry, .completed, to: entry.acquiringRegistry, party: Self.acquiringParty, []) }
+            guard isTransfer else { return Decision(result: .received) }
+            return Decision(
+                result: .received,
+                outbound: [
+                    Self.notification(entry, .completed, to: entry.acquiringRegistry, party: acquiringParty, [])
+                ])
         case (false, .terminated, .checkedDiscrepancy), (false, .terminated, .checkedNoDiscrepancy),
             (false, .terminated, .accepted):
-            try record.setStatus(entry.identifier, .terminated, codes: entry.responseCodes, at: now)
-            if isTransfer, entry.status != .checkedDiscrepancy {
-                send(entry, .terminated, to: entry.acquiringRegistry, party: Self.acquiringParty, [])
-            }
+            try ITLHoldingsRecord.setStatus(db, entry.identifier, .terminated, codes: entry.responseCodes, at: now)
+            guard isTransfer, entry.status != .checkedDiscrepancy else { return Decision(result: .received) }
+            return Decision(
+                result: .received,
+                outbound: [
+                    Self.notification(entry, .terminated, to: entry.acquiringRegistry, party: acquiringParty, [])
+                ])
         default:
-            return .refused([Self.unexpectedStatus])
+            return Decision(result: .refused([unexpectedStatus]))
         }
-        return .received
     }
 
     // MARK: Status and time-outs
@@ -183,29 +247,36 @@ public actor ITLRelay {
     /// Cancels (7) every external transfer whose acquiring registry has not answered within the configured time,
     /// telling both registries; returns the cancelled transactions. The executable calls this periodically.
     @discardableResult
-    public func cancelUnanswered() throws(ITLRecordError) -> [TransactionIdentifier] {
+    public func cancelUnanswered() async throws(ITLRecordError) -> [TransactionIdentifier] {
         let now = clock()
-        var cancelled: [TransactionIdentifier] = []
-        for entry in try record.openTransactions()
-        where entry.type == .externalTransfer && entry.status == .checkedNoDiscrepancy
-            && now.timeIntervalSince(entry.statusAt) > configuration.acquiringResponseTimeout
-        {
-            try record.setStatus(entry.identifier, .cancelled, at: now)
-            send(entry, .cancelled, to: entry.transferringRegistry, party: Self.transferringParty, [])
-            send(entry, .cancelled, to: entry.acquiringRegistry, party: Self.acquiringParty, [])
-            cancelled.append(entry.identifier)
+        let timeout = configuration.acquiringResponseTimeout
+        let cancelled = Protected<[TransactionIdentifier]>([])
+        _ = try await commit { db in
+            var decision = Decision(result: .received)
+            for entry in try ITLHoldingsRecord.openTransactions(db)
+            where entry.type == .externalTransfer && entry.status == .checkedNoDiscrepancy
+                && now.timeIntervalSince(entry.statusAt) > timeout
+            {
+                try ITLHoldingsRecord.setStatus(db, entry.identifier, .cancelled, codes: [], at: now)
+                decision.outbound.append(
+                    Self.notification(entry, .cancelled, to: entry.transferringRegistry, party: Self.transferringParty, []))
+                decision.outbound.append(
+                    Self.notification(entry, .cancelled, to: entry.acquiringRegistry, party: Self.acquiringParty, []))
+                cancelled.withLock { $0.append(entry.identifier) }
+            }
+            return decision
         }
-        return cancelled
+        return cancelled.withLock { $0 }
     }
 
-    private func send(
+    private static func notification(
         _ entry: ITLTransactionEntry, _ status: TransactionStatus, to registry: RegistryCode, party: Int,
         _ findings: [DESEvaluationResult]
-    ) {
+    ) -> ITLOutboundMessage {
         let notification = AcceptNotificationRequest(
             from: .itl, to: registry, majorVersion: ITLChecks.majorVersion, minorVersion: ITLChecks.minorVersion,
             transactionIdentifier: entry.identifier, transactionStatus: status, partyType: party,
             evaluationResult: findings)
-        outbound.enqueue(ITLOutboundMessage(recipient: registry, request: .acceptNotification(notification)))
+        return ITLOutboundMessage(recipient: registry, request: .acceptNotification(notification))
     }
 }

@@ -24,6 +24,8 @@ public final class NationalRegistry: Sendable {
     public let code: RegistryCode
     public let path: String
     private let pool: DatabasePool
+    /// The DES endpoint's writes: one flush for every message that arrived during the previous one.
+    private let commits: GroupCommit
     private let rules: PeerRuleBook
     private let clock: @Sendable () -> Date
 
@@ -66,6 +68,7 @@ public final class NationalRegistry: Sendable {
                         """)
             }
             self.pool = pool
+            self.commits = GroupCommit(pool: pool)
         } catch let error as NationalRegistryError {
             throw error
         } catch {
@@ -207,10 +210,38 @@ public final class NationalRegistry: Sendable {
         }
     }
 
+    /// `handle` for the DES endpoint: the request's writes go into the next group commit, and the reply (with
+    /// `afterCommit`, which queues its notifications in commit order) comes only once that commit is durable.
+    public func handleGroupCommitted(
+        _ request: DESRequest, authenticatedSender sender: RegistryCode?,
+        afterCommit: @escaping @Sendable (NationalRegistryReply) -> Void
+    ) async throws(NationalRegistryError) -> NationalRegistryReply? {
+        let apply: @Sendable (Database) throws -> NationalRegistryReply
+        switch request {
+        case .acceptProposal(let proposal): apply = { db in try self.receiveProposal(db, proposal, sender) }
+        case .acceptNotification(let notification):
+            apply = { db in try self.receiveNotification(db, notification, sender) }
+        default: return nil
+        }
+        do { return try await commits.write(apply, afterCommit: afterCommit) } catch let error
+            as NationalRegistryError
+        {
+            throw error
+        } catch {
+            throw .database("\(path): \(error)")
+        }
+    }
+
     /// An external transfer into this registry, relayed by the ITL: runs the acquiring-registry checks and answers
     /// 8 Accepted or 6 Rejected with 5902/5903/5904/5906. A repeated proposal gets the first answer again.
     public func receiveProposal(_ proposal: AcceptProposalRequest, _ sender: RegistryCode?)
         throws(NationalRegistryError) -> NationalRegistryReply
+    {
+        try run { try pool.write { db in try self.receiveProposal(db, proposal, sender) } }
+    }
+
+    private func receiveProposal(_ db: Database, _ proposal: AcceptProposalRequest, _ sender: RegistryCode?) throws
+        -> NationalRegistryReply
     {
         if let refusal = envelopeRefusal(proposal.from, proposal.to, proposal.majorVersion, proposal.minorVersion,
             sender)
@@ -224,29 +255,27 @@ public final class NationalRegistry: Sendable {
             transaction.acquiringRegistryAccountIdentifier
             ?? transaction.proposalUnitBlocks.first?.acquiringAccountIdentifier
         let now = clock()
-        let codes: [DESResponseCode] = try run {
-            try pool.write { db in
-                if let previous = try Row.fetchOne(
-                    db, sql: "SELECT status, responseCodes FROM registryTransaction WHERE identifier = ?",
-                    arguments: [transaction.transactionIdentifier.rawValue])
-                {
-                    let text: String = previous["responseCodes"]
-                    return Self.codes(text)
-                }
-                let codes = try self.acquiringChecks(db, transaction, accountID: accountID, blocks: blocks, at: now)
-                try db.execute(
-                    sql: """
-                        INSERT INTO registryTransaction (identifier, direction, account, blocks, status, responseCodes)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        transaction.transactionIdentifier.rawValue, Direction.incoming.rawValue, accountID ?? 0,
-                        try Self.blocksText(blocks), (codes.isEmpty ? TransactionStatus.accepted : .rejected).rawValue,
-                        codes.map { String($0.rawValue) }.joined(separator: ","),
-                    ])
-                return codes
+        let codes: [DESResponseCode] = try {
+            if let previous = try Row.fetchOne(
+                db, sql: "SELECT status, responseCodes FROM registryTransaction WHERE identifier = ?",
+                arguments: [transaction.transactionIdentifier.rawValue])
+            {
+                let text: String = previous["responseCodes"]
+                return Self.codes(text)
             }
-        }
+            let codes = try self.acquiringChecks(db, transaction, accountID: accountID, blocks: blocks, at: now)
+            try db.execute(
+                sql: """
+                    INSERT INTO registryTransaction (identifier, direction, account, blocks, status, responseCodes)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    transaction.transactionIdentifier.rawValue, Direction.incoming.rawValue, accountID ?? 0,
+                    try Self.blocksText(blocks), (codes.isEmpty ? TransactionStatus.accepted : .rejected).rawValue,
+                    codes.map { String($0.rawValue) }.joined(separator: ","),
+                ])
+            return codes
+        }()
         let answer = notification(
             transaction.transactionIdentifier, codes.isEmpty ? .accepted : .rejected, party: 2,
             codes.map { DESEvaluationResult(responseCode: $0) })
@@ -258,6 +287,12 @@ public final class NationalRegistry: Sendable {
     public func receiveNotification(_ notification: AcceptNotificationRequest, _ sender: RegistryCode?)
         throws(NationalRegistryError) -> NationalRegistryReply
     {
+        try run { try pool.write { db in try self.receiveNotification(db, notification, sender) } }
+    }
+
+    private func receiveNotification(
+        _ db: Database, _ notification: AcceptNotificationRequest, _ sender: RegistryCode?
+    ) throws -> NationalRegistryReply {
         func reply(_ result: DESResult, _ toITL: [AcceptNotificationRequest] = []) -> NationalRegistryReply {
             NationalRegistryReply(
                 response: .acceptNotification(AcceptNotificationResponse(result: result)), toITL: toITL)
@@ -269,43 +304,39 @@ public final class NationalRegistry: Sendable {
         }
         let id = notification.transactionIdentifier
         let incoming = notification.transactionStatus
-        return try run {
-            try pool.write { db in
-                guard
-                    let row = try Row.fetchOne(
-                        db, sql: "SELECT * FROM registryTransaction WHERE identifier = ?", arguments: [id.rawValue]),
-                    let current = TransactionStatus(rawValue: row["status"]),
-                    let direction = Direction(rawValue: row["direction"])
-                else { return reply(.refused([ITLRelay.unknownTransaction])) }
-                if current.isFinal { return reply(.received) }
-                let account: Int64 = row["account"]
-                let blocksText: String = row["blocks"]
-                switch (direction, current, incoming) {
-                case (.incoming, .accepted, .completed):
-                    let blocks = try Self.decodeBlocks(blocksText)
-                    for block in blocks { try Self.insert(db, block, account: account, reservedBy: nil) }
-                    try Self.setStatus(db, id, .completed)
-                    return reply(.received)
-                case (.incoming, .accepted, .terminated), (.incoming, .accepted, .cancelled):
-                    try Self.setStatus(db, id, incoming)
-                    return reply(.received)
-                case (.outgoing, .proposed, .accepted):
-                    try db.execute(sql: "DELETE FROM holding WHERE reservedBy = ?", arguments: [id.rawValue])
-                    try Self.setStatus(db, id, .completed)
-                    return reply(.received, [self.notification(id, .completed, party: 1, [])])
-                case (.outgoing, .proposed, .rejected), (.outgoing, .proposed, .cancelled),
-                    (.outgoing, .proposed, .checkedDiscrepancy):
-                    try db.execute(
-                        sql: "UPDATE holding SET reservedBy = NULL WHERE reservedBy = ?", arguments: [id.rawValue])
-                    let outcome: TransactionStatus = incoming == .checkedDiscrepancy ? .terminated : incoming
-                    try Self.setStatus(
-                        db, id, outcome, codes: notification.evaluationResult.map(\.responseCode))
-                    let answer = outcome == .terminated ? [self.notification(id, .terminated, party: 1, [])] : []
-                    return reply(.received, answer)
-                default:
-                    return reply(.refused([ITLRelay.unexpectedStatus]))
-                }
-            }
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM registryTransaction WHERE identifier = ?", arguments: [id.rawValue]),
+            let current = TransactionStatus(rawValue: row["status"]),
+            let direction = Direction(rawValue: row["direction"])
+        else { return reply(.refused([ITLRelay.unknownTransaction])) }
+        if current.isFinal { return reply(.received) }
+        let account: Int64 = row["account"]
+        let blocksText: String = row["blocks"]
+        switch (direction, current, incoming) {
+        case (.incoming, .accepted, .completed):
+            let blocks = try Self.decodeBlocks(blocksText)
+            for block in blocks { try Self.insert(db, block, account: account, reservedBy: nil) }
+            try Self.setStatus(db, id, .completed)
+            return reply(.received)
+        case (.incoming, .accepted, .terminated), (.incoming, .accepted, .cancelled):
+            try Self.setStatus(db, id, incoming)
+            return reply(.received)
+        case (.outgoing, .proposed, .accepted):
+            try db.execute(sql: "DELETE FROM holding WHERE reservedBy = ?", arguments: [id.rawValue])
+            try Self.setStatus(db, id, .completed)
+            return reply(.received, [self.notification(id, .completed, party: 1, [])])
+        case (.outgoing, .proposed, .rejected), (.outgoing, .proposed, .cancelled),
+            (.outgoing, .proposed, .checkedDiscrepancy):
+            try db.execute(
+                sql: "UPDATE holding SET reservedBy = NULL WHERE reservedBy = ?", arguments: [id.rawValue])
+            let outcome: TransactionStatus = incoming == .checkedDiscrepancy ? .terminated : incoming
+            try Self.setStatus(
+                db, id, outcome, codes: notification.evaluationResult.map(\.responseCode))
+            let answer = outcome == .terminated ? [self.notification(id, .terminated, party: 1, [])] : []
+            return reply(.received, answer)
+        default:
+            return reply(.refused([ITLRelay.unexpectedStatus]))
         }
     }
 

@@ -108,13 +108,14 @@ public struct NationalRegistryEndpoint: DESRequestHandler {
         } catch {
             return SimulatorSOAP.fault(error.fault)
         }
+        let delivery = self.delivery
         do {
-            guard let reply = try registry.handle(decoded, authenticatedSender: sender) else {
-                return SimulatorSOAP.notServed(decoded.operation, by: "registry simulator")
+            // Queued once durable, so they go after the acknowledgement: DES answers a proposal asynchronously,
+            // never inside its response; the queue retries them in order if the ITL is unreachable.
+            let reply = try await registry.handleGroupCommitted(decoded, authenticatedSender: sender) { reply in
+                for notification in reply.toITL { delivery.enqueue(.acceptNotification(notification), to: .itl) }
             }
-            // Queued, so they go after the acknowledgement: DES answers a proposal asynchronously, never inside
-            // its response; the queue retries them in order if the ITL is unreachable.
-            for notification in reply.toITL { delivery.enqueue(.acceptNotification(notification), to: .itl) }
+            guard let reply else { return SimulatorSOAP.notServed(decoded.operation, by: "registry simulator") }
             return SimulatorSOAP.answer(reply.response)
         } catch {
             return SimulatorSOAP.fault(DESFault(code: .server, string: error.description))

@@ -34,9 +34,12 @@ enum Sandbox {
                   DES endpoint   https://127.0.0.1:\(registry.desPort)/des (mutual TLS, development CA)
                   simulated ITL  \(network.url("ITL")), national registries \(network.nationalRegistries.joined(separator: ", "))
                   admin socket   \(socket)
+                  public reports \(network.publicReportsURL)/
+                  online platform \(network.platformURL)/ (simulated payments)
                 try next:
                   swift run registryctl --socket \(socket) status
                   swift run registryctl --socket \(socket) accounts
+                  swift run registryctl --socket \(socket) offer list
                 stop with Ctrl-C; everything is kept in \(folder.path) for the next start.
 
                 """.utf8))

@@ -256,6 +256,35 @@ import Testing
         #expect(fixture.ledger.verify().isEmpty)
     }
 
+    @Test func aSplitReservationIsCommittedAndReleasedOnItsOwn() throws {
+        var fixture = try F()
+        let record = try fixture.issue(start: 1, count: 100)
+        let offer = try TransactionIdentifier("CDM50")
+        let sold = try TransactionIdentifier("CDM51")
+        try fixture.ledger.perform(
+            .reserve(ReservationOrder(transaction: offer, from: .cdmPending, destination: .account(F.voluntary),
+                                      quantity: 60, issuance: record.identifier, instructedBy: F.participant)),
+            at: F.time)
+        fixture.expectRefusal(
+            .splitReservation(ReservationSplit(from: offer, into: sold, quantity: 61)),
+            .insufficientReserved(offer, requested: 61, available: 60))
+        fixture.expectRefusal(
+            .splitReservation(ReservationSplit(from: offer, into: offer, quantity: 1)), .reservationExists(offer))
+        try fixture.ledger.perform(.splitReservation(ReservationSplit(from: offer, into: sold, quantity: 25)), at: F.time)
+        #expect(fixture.ledger.reservations[offer]?.blocks.map(\.range) == [try SerialRange(28, 62)])
+        #expect(fixture.ledger.reservations[sold]?.blocks.map(\.range) == [try SerialRange(3, 27)])
+        #expect(fixture.ledger.reservations[sold]?.issuance == record.identifier)
+        #expect(fixture.ledger.verify().isEmpty)
+        try fixture.ledger.perform(.commit(sold), at: F.time)
+        #expect(fixture.ranges(in: F.voluntary) == [try SerialRange(3, 27)])
+        try fixture.ledger.perform(.release(offer), at: F.time)
+        let after = try #require(fixture.ledger.issuance(record.identifier))
+        #expect(after.inPending == 98 - 25)
+        #expect(fixture.ranges(in: .cdmPending) == [try SerialRange(28, 100)])
+        #expect(fixture.ledger.reservations.isEmpty)
+        #expect(fixture.ledger.verify().isEmpty)
+    }
+
     @Test func unitsThatComeBackAreCreditedAndForeignOnesRefused() throws {
         var fixture = try F()
         let record = try fixture.issue(start: 1, count: 100)

@@ -53,7 +53,7 @@ import Testing
         }
         // The run must have exercised every kind of operation, both ways where it can fail.
         for operation in ["issue", "paySOPAdmin", "forward", "transfer", "cancel", "reserve", "commit", "release",
-                          "creditIncoming", "setAccountState"] {
+                          "creditIncoming", "setAccountState", "splitReservation"] {
             #expect(succeeded[operation, default: 0] > 0, "seed \(seed): no \(operation) succeeded")
             #expect(failed[operation, default: 0] > 0, "seed \(seed): no \(operation) failed")
         }
@@ -135,6 +135,15 @@ struct OperationGenerator {
         case 8, 9:
             let open = ledger.reservations.keys.sorted()
             let transaction = try open.randomElement(using: &random) ?? TransactionIdentifier("CDM999999")
+            if chance(30) {
+                // Part of a reservation becomes its own (an offer's units sold); sometimes more than it holds.
+                defer { nextTransaction += 1 }
+                let held = ledger.reservations[transaction]?.quantity ?? 1
+                return .splitReservation(
+                    ReservationSplit(
+                        from: transaction, into: try TransactionIdentifier("CDM\(nextTransaction)"),
+                        quantity: chance(10) ? held + 1 : quantity(held)))
+            }
             return try chance(50) ? .commit(chance(5) ? TransactionIdentifier("CDM999998") : transaction)
                 : .release(transaction)
         case 10:

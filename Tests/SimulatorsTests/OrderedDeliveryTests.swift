@@ -9,14 +9,19 @@ import Testing
 /// Retried, ordered delivery of what the simulators send on their own, against a real mutual-TLS server.
 @Suite("Ordered delivery with retries")
 struct OrderedDeliveryTests {
-    /// A registry endpoint that fails on purpose: `failures` plain HTTP 500s first, then answers; a notification for
-    /// `faultFor` gets a SOAP fault. Records the transaction of every request in arrival order.
+    /// A registry endpoint that fails on purpose: `failures` plain HTTP 500s first (only for `failing` when given),
+    /// then answers; a notification for `faultFor` gets a SOAP fault. Records every request in arrival order as
+    /// `<transaction>` or, with `withStatus`, `<transaction>/<status>`.
     final class FlakyRegistry: DESRequestHandler, @unchecked Sendable {
         private let state = Protected((failuresLeft: 0, arrivals: [String]()))
         let faultFor: String?
+        let failing: String?
+        let withStatus: Bool
 
-        init(failures: Int, faultFor: String? = nil) {
+        init(failures: Int, faultFor: String? = nil, failing: String? = nil, withStatus: Bool = false) {
             self.faultFor = faultFor
+            self.failing = failing
+            self.withStatus = withStatus
             state.withLock { $0.failuresLeft = failures }
         }
 
@@ -29,8 +34,8 @@ struct OrderedDeliveryTests {
             }
             let id = notification.transactionIdentifier.rawValue
             let fail = state.withLock { state -> Bool in
-                state.arrivals.append(id)
-                guard state.failuresLeft > 0 else { return false }
+                state.arrivals.append(withStatus ? "\(id)/\(notification.transactionStatus.rawValue)" : id)
+                guard state.failuresLeft > 0, failing.map({ $0 == id }) ?? true else { return false }
                 state.failuresLeft -= 1
                 return true
             }
@@ -44,11 +49,11 @@ struct OrderedDeliveryTests {
         }
     }
 
-    static func notification(_ id: String) throws -> DESRequest {
+    static func notification(_ id: String, _ status: TransactionStatus = .completed) throws -> DESRequest {
         .acceptNotification(
             AcceptNotificationRequest(
                 from: .itl, to: "CH", majorVersion: 1, minorVersion: 1, transactionIdentifier: try Fixture.id(id),
-                transactionStatus: .completed, partyType: 2, evaluationResult: []))
+                transactionStatus: status, partyType: 2, evaluationResult: []))
     }
 
     /// Runs `body` with an ITL-side ordered delivery to a CH server using `handler`; returns the settlements.
@@ -83,25 +88,53 @@ struct OrderedDeliveryTests {
         return results
     }
 
-    @Test func aMessageAnswered500TwiceIsRetriedAndTheNextWaitsItsTurn() async throws {
-        let registry = FlakyRegistry(failures: 2)
+    @Test func aMessageAnswered500TwiceIsRetriedAndTheNextOfItsTransactionWaitsItsTurn() async throws {
+        let registry = FlakyRegistry(failures: 2, withStatus: true)
         let settlements = try await deliver(to: registry, count: 2) { ordered in
-            ordered.enqueue(try Self.notification("CDM1"), to: "CH")
-            ordered.enqueue(try Self.notification("CDM2"), to: "CH")
+            ordered.enqueue(try Self.notification("CDM1", .accepted), to: "CH")
+            ordered.enqueue(try Self.notification("CDM1", .completed), to: "CH")
         }
-        #expect(registry.arrivals == ["CDM1", "CDM1", "CDM1", "CDM2"])
+        #expect(registry.arrivals == ["CDM1/8", "CDM1/8", "CDM1/8", "CDM1/4"])
         #expect(settlements.map(\.attempts) == [3, 1])
         #expect(settlements.map(\.outcome.response) == Array(repeating: .acceptNotification(
             AcceptNotificationResponse(result: .received)), count: 2))
     }
 
-    @Test func aSOAPFaultIsTheAnswerAndIsNotRetried() async throws {
-        let registry = FlakyRegistry(failures: 0, faultFor: "CDM1")
+    @Test func aTransactionBeingRetriedDoesNotHoldBackAnotherTransaction() async throws {
+        let registry = FlakyRegistry(failures: 2, failing: "CDM1")
         let settlements = try await deliver(to: registry, count: 2) { ordered in
             ordered.enqueue(try Self.notification("CDM1"), to: "CH")
             ordered.enqueue(try Self.notification("CDM2"), to: "CH")
         }
-        #expect(registry.arrivals == ["CDM1", "CDM2"])
+        // CDM2 settles first, while CDM1 waits out its back-off.
+        #expect(settlements.map(\.attempts) == [1, 3])
+        #expect(settlements.map(\.request) == [try Self.notification("CDM2"), try Self.notification("CDM1")])
+        #expect(registry.arrivals.filter { $0 == "CDM1" }.count == 3)
+    }
+
+    @Test func manyTransactionsStayInOrderWithinEachWhileDeliveredConcurrently() async throws {
+        let registry = FlakyRegistry(failures: 0, withStatus: true)
+        let ids = (1...40).map { "CDM\($0)" }
+        let settlements = try await deliver(to: registry, count: ids.count * 2) { ordered in
+            for id in ids { ordered.enqueue(try Self.notification(id, .accepted), to: "CH") }
+            for id in ids { ordered.enqueue(try Self.notification(id, .completed), to: "CH") }
+        }
+        #expect(settlements.count == 80)
+        let arrivals = registry.arrivals
+        for id in ids {
+            let accepted = try #require(arrivals.firstIndex(of: "\(id)/8"))
+            let completed = try #require(arrivals.firstIndex(of: "\(id)/4"))
+            #expect(accepted < completed, "\(id): 4 Completed overtook 8 Accepted")
+        }
+    }
+
+    @Test func aSOAPFaultIsTheAnswerAndIsNotRetried() async throws {
+        let registry = FlakyRegistry(failures: 0, faultFor: "CDM1", withStatus: true)
+        let settlements = try await deliver(to: registry, count: 2) { ordered in
+            ordered.enqueue(try Self.notification("CDM1", .accepted), to: "CH")
+            ordered.enqueue(try Self.notification("CDM1", .completed), to: "CH")
+        }
+        #expect(registry.arrivals == ["CDM1/8", "CDM1/4"])
         #expect(settlements.map(\.attempts) == [1, 1])
         guard case .fault = settlements.first?.outcome else {
             Issue.record("the fault was not reported as one: \(String(describing: settlements.first?.outcome))")
@@ -110,12 +143,12 @@ struct OrderedDeliveryTests {
     }
 
     @Test func aMessageStillFailingAfterTheLastAttemptIsGivenUpAndTheQueueMovesOn() async throws {
-        let registry = FlakyRegistry(failures: 5)
+        let registry = FlakyRegistry(failures: 5, withStatus: true)
         let settlements = try await deliver(to: registry, count: 2) { ordered in
-            ordered.enqueue(try Self.notification("CDM1"), to: "CH")
-            ordered.enqueue(try Self.notification("CDM2"), to: "CH")
+            ordered.enqueue(try Self.notification("CDM1", .accepted), to: "CH")
+            ordered.enqueue(try Self.notification("CDM1", .completed), to: "CH")
         }
-        #expect(registry.arrivals == Array(repeating: "CDM1", count: 5) + ["CDM2"])
+        #expect(registry.arrivals == Array(repeating: "CDM1/8", count: 5) + ["CDM1/4"])
         #expect(settlements.map(\.attempts) == [5, 1])
         guard case .transient = settlements.first?.outcome else {
             Issue.record("the last failure was not kept: \(String(describing: settlements.first?.outcome))")

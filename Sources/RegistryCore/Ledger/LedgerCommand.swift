@@ -18,6 +18,9 @@ public enum LedgerCommand: Hashable, Sendable, Codable {
     case cancel(CancellationOrder)
     /// Takes units for a transaction that goes through the ITL.
     case reserve(ReservationOrder)
+    /// Moves part of a reservation to a new reservation with the same source and destination (units held for an
+    /// offer on the online platform become the reservation of the cancellation that sells them).
+    case splitReservation(ReservationSplit)
     /// The ITL accepted: the reserved units go to the reservation's destination.
     case commit(TransactionIdentifier)
     /// The ITL (or the acquiring registry) refused, or the proposal timed out: the units go back to the source.
@@ -38,6 +41,7 @@ public enum LedgerCommand: Hashable, Sendable, Codable {
         case .transfer: "transfer"
         case .cancel: "cancel"
         case .reserve: "reserve"
+        case .splitReservation: "splitReservation"
         case .commit: "commit"
         case .release: "release"
         case .creditIncoming: "creditIncoming"
@@ -176,6 +180,20 @@ public struct ReservationOrder: Hashable, Sendable, Codable {
         self.quantity = quantity
         self.issuance = issuance
         self.instructedBy = instructedBy
+    }
+}
+
+public struct ReservationSplit: Hashable, Sendable, Codable {
+    public var from: TransactionIdentifier
+    /// A new reservation; it must not exist yet.
+    public var into: TransactionIdentifier
+    /// Taken from `from` in take order; all of it deletes `from`.
+    public var quantity: Int64
+
+    public init(from: TransactionIdentifier, into: TransactionIdentifier, quantity: Int64) {
+        self.from = from
+        self.into = into
+        self.quantity = quantity
     }
 }
 

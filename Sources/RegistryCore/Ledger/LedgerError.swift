@@ -30,6 +30,7 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     case issuanceRequired(AccountIdentifier)
     case unknownReservation(TransactionIdentifier)
     case reservationExists(TransactionIdentifier)
+    case insufficientReserved(TransactionIdentifier, requested: Int64, available: Int64)
     case invalidDestination(BlockLocation, reason: String)
     /// The CDM registry holds only units it issued; units of another originating registry are refused.
     case foreignUnits(registry: RegistryCode, serials: SerialRange)
@@ -77,6 +78,8 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .issuanceRequired(let id): "units leave the pending account \(id) only for a named issuance"
         case .unknownReservation(let transaction): "transaction \(transaction) has no reservation"
         case .reservationExists(let transaction): "transaction \(transaction) already has a reservation"
+        case .insufficientReserved(let transaction, let requested, let available):
+            "reservation \(transaction) holds \(available) units; \(requested) were asked for"
         case .invalidDestination(let location, let reason): "destination \(location): \(reason)"
         case .foreignUnits(let registry, let serials):
             "units \(registry):\(serials) originate in another registry; this registry holds only its own units"

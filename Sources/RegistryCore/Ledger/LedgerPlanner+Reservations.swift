@@ -56,6 +56,52 @@ extension LedgerPlanner {
                     blocks: staged.added(at: location), issuance: fromIssuance, reservedAt: time)))
     }
 
+    /// Part of a reservation becomes a reservation of its own, same source, destination and issuance, so the two
+    /// are committed or released separately and the issuance's counts stay right whichever way each goes.
+    mutating func splitReservation(_ split: ReservationSplit) throws {
+        try Self.checkQuantity(split.quantity)
+        guard var original = try reader.reservation(split.from) else {
+            throw LedgerError.unknownReservation(split.from)
+        }
+        guard try reader.reservation(split.into) == nil else { throw LedgerError.reservationExists(split.into) }
+        guard split.quantity <= original.quantity else {
+            throw LedgerError.insufficientReserved(split.from, requested: split.quantity, available: original.quantity)
+        }
+        let source = BlockLocation.reserved(split.from)
+        let target = BlockLocation.reserved(split.into)
+        var remaining = split.quantity
+        var taken: [UnitBlock] = []
+        var kept: [UnitBlock] = []
+        for block in original.blocks.sorted(by: UnitBlock.takeOrder) {
+            guard remaining > 0 else {
+                kept.append(block)
+                continue
+            }
+            let count = min(remaining, block.quantity)
+            let part = SerialRange(unchecked: block.range.start, block.range.start + (count - 1))
+            staged.remove(Placement(location: source, block: block))
+            for piece in block.range.subtracting(part) {
+                let rest = block.with(range: piece)
+                try staged.add(Placement(location: source, block: rest))
+                kept.append(rest)
+            }
+            taken.append(block.with(range: part))
+            remaining -= count
+        }
+        try put(taken, from: source, at: target)
+        records.append(
+            .putReservation(
+                Reservation(
+                    transaction: split.into, source: original.source, destination: original.destination,
+                    blocks: staged.added(at: target), issuance: original.issuance, reservedAt: time)))
+        if kept.isEmpty {
+            trailing.append(.deleteReservation(split.from))
+        } else {
+            original.blocks = kept.sorted(by: UnitBlock.takeOrder)
+            records.append(.putReservation(original))
+        }
+    }
+
     /// The ITL accepted: the reserved units go to the destination (and stop being reserved).
     mutating func commit(_ transaction: TransactionIdentifier) throws {
         guard let reservation = try reader.reservation(transaction) else {

@@ -45,6 +45,7 @@ struct LedgerPlanner<Reader: LedgerReading> {
         case .transfer(let order): try transfer(order)
         case .cancel(let order): try cancel(order)
         case .reserve(let order): try reserve(order)
+        case .splitReservation(let split): try splitReservation(split)
         case .commit(let transaction): try commit(transaction)
         case .release(let transaction): try release(transaction)
         case .creditIncoming(let credit): try creditIncoming(credit)

@@ -81,10 +81,15 @@ extension SQLiteRegistryStore {
     /// The highest number used after `prefix` by transactions this registry proposed (numbering resumes there).
     public func highestTransactionNumber(prefix: String) throws -> Int64 {
         try read { db in
+            // Reservations count too: units held for an offer are reserved under a number of this space with no
+            // transaction row, and a reservation's number must never be given to a transaction.
             let rows = try String.fetchAll(
                 db,
                 sql: """
-                    SELECT identifier FROM engine_transactions WHERE flow != 'acquiring' AND identifier LIKE ?
+                    SELECT identifier FROM (
+                        SELECT identifier FROM engine_transactions WHERE flow != 'acquiring' AND identifier LIKE ?1
+                        UNION ALL
+                        SELECT transaction_id FROM reservations WHERE transaction_id LIKE ?1)
                     ORDER BY length(identifier) DESC, identifier DESC LIMIT 1
                     """, arguments: [prefix + "%"])
             return rows.first.flatMap { Int64($0.dropFirst(prefix.count)) } ?? 0
@@ -301,7 +306,7 @@ extension SQLiteRegistryStore {
             ])
     }
 
-    private static func transactionRecord(_ row: Row) throws -> EngineTransactionRecord {
+    static func transactionRecord(_ row: Row) throws -> EngineTransactionRecord {
         let raw: String = row["identifier"]
         let flowText: String = row["flow"]
         guard let identifier = try? TransactionIdentifier(raw), let flow = TransactionFlow(rawValue: flowText) else {

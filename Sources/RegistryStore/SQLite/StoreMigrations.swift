@@ -11,6 +11,7 @@ enum StoreMigrations {
         ("v1-ledger-and-journal", 1, version1),
         ("v2-engine-transactions-and-outbox", 2, version2),
         ("v3-reconciliations-and-notices", 3, version3),
+        ("v4-attestations", 4, version4),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -249,6 +250,18 @@ enum StoreMigrations {
             action_due_date TEXT,
             received_at REAL NOT NULL,
             updated_at REAL NOT NULL
+        ) STRICT;
+        """
+
+    /// Signed attestations of voluntary cancellation, one per completed cancellation into a 230 account. The
+    /// document is kept byte for byte as signed: it is what the holder downloads and what verification checks.
+    static let version4 = """
+        CREATE TABLE attestations (
+            number TEXT PRIMARY KEY NOT NULL,
+            sequence INTEGER NOT NULL UNIQUE,
+            transaction_id TEXT NOT NULL UNIQUE,
+            issued_at REAL NOT NULL,
+            document TEXT NOT NULL
         ) STRICT;
         """
 }

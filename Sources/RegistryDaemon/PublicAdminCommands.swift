@@ -1,0 +1,145 @@
+import Foundation
+import RegistryAdmin
+import RegistryAttestation
+import RegistryCore
+import RegistryPlatform
+import RegistryStore
+
+/// The admin socket's commands for attestations and the online platform's offers (docs/OPERATIONS.md).
+struct PublicAdminCommands: Sendable {
+    let attestations: AttestationService
+    let store: SQLiteRegistryStore
+    let platform: OnlinePlatform?
+
+    static let changing: Set<String> = ["offer.create", "offer.withdraw", "attestation.issue"]
+    static let commands: Set<String> = [
+        "attestation.verify", "attestation.show", "attestation.document", "attestations.list", "attestation.issue", "offer.create",
+        "offer.withdraw", "offers.list",
+    ]
+
+    func run(_ request: AdminRequest) async throws -> JSONValue {
+        let arguments = AdminArguments(request)
+        switch request.command {
+        case "attestation.verify":
+            let document = try arguments.string("document")
+            let attestation = try await attestations.verify(Array(document.utf8))
+            return [
+                "verified": true, "number": .string(attestation.number),
+                "transaction": .string(attestation.transaction.rawValue), "quantity": .integer(attestation.quantity),
+                "project": .integer(Int64(attestation.project.number)),
+                "cancellationAccount": .string(attestation.cancellationAccount.description),
+                "completedAt": .string(attestation.completedAt.formatted(.iso8601)),
+            ]
+        case "attestation.show", "attestation.document":
+            let record: AttestationRecord?
+            if let number = try arguments.optionalString("number") {
+                record = try store.attestation(number: number)
+            } else {
+                record = try store.attestation(forTransaction: try transaction(arguments))
+            }
+            guard let record else {
+                throw AdminError(code: "unknown-attestation", message: "no attestation matches")
+            }
+            if request.command == "attestation.document" { return .string(record.document) }
+            return [
+                "number": .string(record.number), "transaction": .string(record.transaction.rawValue),
+                "issuedAt": .string(record.issuedAt.formatted(.iso8601)), "document": .string(record.document),
+            ]
+        case "attestations.list":
+            let limit = Int(try arguments.optionalInteger("limit") ?? 50)
+            return .array(
+                try store.attestations(limit: max(1, min(limit, 10_000))).map {
+                    [
+                        "number": .string($0.number), "transaction": .string($0.transaction.rawValue),
+                        "issuedAt": .string($0.issuedAt.formatted(.iso8601)),
+                    ]
+                })
+        case "attestation.issue":
+            let id = try transaction(arguments)
+            guard let record = try await attestations.issue(for: id) else {
+                throw AdminError(
+                    code: "not-attestable", message: "\(id) is not a completed voluntary cancellation")
+            }
+            return ["number": .string(record.number), "transaction": .string(record.transaction.rawValue)]
+        case "offer.create":
+            let platform = try requirePlatform()
+            let currency = try CurrencyCode(try arguments.string("currency"))
+            let validText = try arguments.string("validUntil")
+            guard let validUntil = Self.instant(validText) else {
+                throw AdminError.invalidArgument(
+                    "validUntil", command: request.command, "'\(validText)' is not an ISO 8601 date or instant")
+            }
+            let issuance: IssuanceIdentifier? =
+                if let project = try arguments.optionalInteger("project"),
+                    let number = try arguments.optionalInteger("issuance")
+                { IssuanceIdentifier(project: Int(project), number: Int(number)) } else { nil }
+            let offer = try await platform.createOffer(
+                OfferRequest(
+                    account: try account(arguments, "account"), issuance: issuance,
+                    instructedBy: try arguments.optionalString("instructedBy"),
+                    seller: try arguments.string("seller"), quantity: try arguments.integer("quantity"),
+                    pricePerUnit: try Money(parsing: try arguments.string("price"), currency: currency, field: "price"),
+                    validUntil: validUntil))
+            return offerJSON(offer, now: platform.now)
+        case "offer.withdraw":
+            let platform = try requirePlatform()
+            return offerJSON(try await platform.withdrawOffer(try arguments.integer("offer")), now: platform.now)
+        case "offers.list":
+            let platform = try requirePlatform()
+            let listing = try platform.offers(OfferFilter(page: 1, pageSize: OfferFilter.maximumPageSize))
+            return .array(listing.offers.map { offerJSON($0, now: platform.now) })
+        default:
+            throw AdminError.unknownCommand(request.command)
+        }
+    }
+
+    private func requirePlatform() throws -> OnlinePlatform {
+        guard let platform else {
+            throw AdminError(
+                code: "platform-disabled", message: "the online platform is not configured ([platform] section)")
+        }
+        return platform
+    }
+
+    private func offerJSON(_ offer: Offer, now: Date) -> JSONValue {
+        [
+            "offer": .integer(offer.id), "status": .string(offer.status.rawValue), "seller": .string(offer.seller),
+            "account": .string(offer.account.description), "hold": .string(offer.units.hold.rawValue),
+            "project": .integer(Int64(offer.units.project)), "unitType": .string("\(offer.units.unitType)"),
+            "commitmentPeriod": .integer(Int64(offer.units.commitmentPeriod.rawValue)),
+            "vintage": .integer(Int64(offer.units.vintage)), "quantity": .integer(offer.quantity),
+            "available": .integer(offer.available(at: now)), "held": .integer(offer.held), "sold": .integer(offer.sold),
+            "price": .string(offer.pricePerUnit.description),
+            "validUntil": .string(offer.validUntil.formatted(.iso8601)),
+        ]
+    }
+
+    static func instant(_ text: String) -> Date? {
+        if let date = ISO8601DateFormatter().date(from: text) { return date }
+        if let day = try? CalendarDate(parsing: text) {
+            var components = DateComponents()
+            (components.year, components.month, components.day) = (day.year, day.month, day.day)
+            components.hour = 23
+            components.minute = 59
+            components.second = 59
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            return calendar.date(from: components)
+        }
+        return nil
+    }
+
+    private func account(_ arguments: AdminArguments, _ name: String) throws -> AccountIdentifier {
+        let text = try arguments.string(name)
+        do { return try AccountIdentifier(parsing: text) } catch {
+            throw AdminError.invalidArgument(name, command: arguments.command, "'\(text)': \(error)")
+        }
+    }
+
+    private func transaction(_ arguments: AdminArguments) throws -> TransactionIdentifier {
+        let text = try arguments.string("transaction")
+        do { return try TransactionIdentifier(text) } catch {
+            throw AdminError.invalidArgument("transaction", command: arguments.command, error.description)
+        }
+    }
+}

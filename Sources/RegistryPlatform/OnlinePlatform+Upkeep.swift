@@ -1,0 +1,135 @@
+import Foundation
+import Logging
+import RegistryCore
+
+/// What one expiry pass did.
+public struct ExpiryReport: Hashable, Sendable {
+    /// Orders whose hold ended unpaid.
+    public var ordersExpired: Int
+    /// Offers whose validity ended.
+    public var offersExpired: Int
+}
+
+extension OnlinePlatform {
+    /// Ends orders whose hold ran out and offers past their validity, and releases what they free for the holder.
+    public func expireDue(now: Date) async throws(PlatformError) -> ExpiryReport {
+        let orders = try store.expireOrders(now: now)
+        var offers = 0
+        for id in try store.offersPastValidity(now: now) {
+            guard try store.endOffer(id, as: .expired, now: now) != nil else { continue }
+            offers += 1
+            logger.info("offer \(id) expired")
+        }
+        if orders.expired > 0 { logger.info("\(orders.expired) orders expired unpaid") }
+        if offers > 0 || orders.releasing { await flushReleases() }
+        return ExpiryReport(ordersExpired: orders.expired, offersExpired: offers)
+    }
+
+    /// `expireDue(now:)` at the platform clock's now.
+    public func expireDue() async throws(PlatformError) -> ExpiryReport { try await expireDue(now: now) }
+
+    /// Re-sends paid orders whose cancellation was not accepted yet (idempotent per order) and reads the outcome of
+    /// those in progress.
+    public func followCancellations() async {
+        let orders: [Order]
+        do { orders = try store.ordersToFollow() } catch {
+            logger.error("cannot read the orders to follow: \(error)")
+            return
+        }
+        for order in orders { await follow(order) }
+    }
+
+    /// Start-up: apply expiries, finish releases, re-send paid orders without a transaction, follow the others.
+    public func resume() async {
+        do { _ = try await expireDue() } catch { logger.error("expiry pass failed: \(error)") }
+        await flushReleases()
+        await followCancellations()
+    }
+
+    /// The periodic task: `resume()`'s passes every `interval` until the task is cancelled.
+    public func maintain(every interval: Duration) async {
+        while !Task.isCancelled {
+            await resume()
+            do { try await Task.sleep(for: interval) } catch { return }
+        }
+    }
+
+    /// Moves one paid order on: asks the registry to cancel (if not yet accepted), then reads the outcome.
+    func follow(_ order: Order) async {
+        var transaction = order.transaction
+        if order.status == .paid {
+            do {
+                guard let offer = try store.offer(order.offerID) else {
+                    logger.error("order \(order.number): its offer \(order.offerID) is missing")
+                    return
+                }
+                let started = try await startCancellation(order, hold: offer.units.hold)
+                try store.recordTransaction(order: order.id, started)
+                transaction = started
+                logger.info("order \(order.number): cancellation \(started) started")
+            } catch {
+                logger.warning("order \(order.number): cancellation not started, will retry: \(error)")
+                return
+            }
+        }
+        guard let transaction else { return }
+        let outcome: CancellationOutcome?
+        do { outcome = try await registry.cancellationOutcome(transaction) } catch {
+            logger.warning("order \(order.number): cannot read the outcome of \(transaction): \(error)")
+            return
+        }
+        do {
+            switch outcome {
+            case .completed:
+                try store.completeOrder(order.id, now: now)
+                logger.info("order \(order.number): cancellation \(transaction) completed")
+            case .failed(let reason):
+                try store.failCancellation(order.id, reason: reason, now: now)
+                logger.warning("order \(order.number): cancellation \(transaction) failed, refund due: \(reason)")
+            case .inProgress:
+                break
+            case nil:
+                logger.error("order \(order.number): the registry does not know transaction \(transaction)")
+            }
+        } catch {
+            logger.error("order \(order.number): outcome of \(transaction) not recorded: \(error)")
+        }
+    }
+
+    private func startCancellation(_ order: Order, hold: TransactionIdentifier) async throws(PlatformError)
+        -> TransactionIdentifier
+    {
+        do {
+            return try await registry.cancelHeld(
+                HeldCancellationRequest(
+                    hold: hold, quantity: order.quantity, order: order.number, beneficiary: order.beneficiary,
+                    purpose: order.purpose))
+        } catch {
+            throw .registry(error)
+        }
+    }
+
+    /// Gives pending releases to the registry, one pass at a time (see `ReleaseQueue`); a failed release stays
+    /// pending and is retried by the next pass.
+    func flushReleases() async {
+        await releases.run { [self] in
+            let pending: [Offer]
+            do { pending = try store.offersWithPendingReleases() } catch {
+                logger.error("cannot read pending releases: \(error)")
+                return
+            }
+            for offer in pending {
+                do {
+                    try await registry.releaseHeld(offer.units.hold, quantity: offer.releasing)
+                } catch {
+                    logger.warning(
+                        "offer \(offer.id): release of \(offer.releasing) units failed, will retry: \(error)")
+                    continue
+                }
+                do { try store.confirmRelease(offer: offer.id, quantity: offer.releasing) } catch {
+                    logger.error("offer \(offer.id): release of \(offer.releasing) units not recorded: \(error)")
+                }
+            }
+        }
+    }
+}

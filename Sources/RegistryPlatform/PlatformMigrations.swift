@@ -1,0 +1,80 @@
+import GRDB
+
+/// The platform database's schema, built by migrations that are never edited once shipped (files in the field have
+/// run them); later changes are appended as new migrations.
+enum PlatformMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-offers-orders-payment-events") { db in try db.execute(sql: version1) }
+        return migrator
+    }
+
+    /// Decisions:
+    /// - an offer's units are counted in one row (held, sold, released, releasing, returned); the CHECK makes an
+    ///   oversell impossible even if a code path forgot to look;
+    /// - times are Unix seconds (REAL), money is integer minor units;
+    /// - `payment_events` keeps every processed webhook event id: a replay is recognised by its primary key.
+    static let version1 = """
+        CREATE TABLE offers (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            account TEXT NOT NULL,
+            issuance_project INTEGER,
+            issuance_number INTEGER,
+            instructed_by TEXT,
+            seller TEXT NOT NULL,
+            hold TEXT NOT NULL UNIQUE,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            price_minor INTEGER NOT NULL CHECK (price_minor > 0),
+            currency TEXT NOT NULL,
+            valid_until REAL NOT NULL,
+            created_at REAL NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'withdrawn', 'expired')),
+            ended_at REAL,
+            project INTEGER NOT NULL,
+            project_title TEXT NOT NULL,
+            project_type TEXT NOT NULL,
+            host_party TEXT NOT NULL,
+            unit_type INTEGER NOT NULL,
+            commitment_period INTEGER NOT NULL,
+            vintage INTEGER NOT NULL,
+            held INTEGER NOT NULL DEFAULT 0 CHECK (held >= 0),
+            sold INTEGER NOT NULL DEFAULT 0 CHECK (sold >= 0),
+            released INTEGER NOT NULL DEFAULT 0 CHECK (released >= 0),
+            releasing INTEGER NOT NULL DEFAULT 0 CHECK (releasing >= 0),
+            returned INTEGER NOT NULL DEFAULT 0 CHECK (returned >= 0),
+            CHECK (held + sold + released + releasing + returned <= quantity)
+        );
+        CREATE INDEX offers_by_status ON offers (status, valid_until);
+        CREATE INDEX offers_releasing ON offers (releasing) WHERE releasing > 0;
+        CREATE TABLE orders (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            token TEXT NOT NULL UNIQUE,
+            offer_id INTEGER NOT NULL REFERENCES offers (id),
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            price_minor INTEGER NOT NULL,
+            currency TEXT NOT NULL,
+            amount_minor INTEGER NOT NULL,
+            beneficiary TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            email TEXT NOT NULL,
+            status TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            payment_id TEXT UNIQUE,
+            payment_url TEXT,
+            paid_at REAL,
+            transaction_id TEXT,
+            completed_at REAL,
+            failure TEXT,
+            ended_at REAL
+        );
+        CREATE INDEX orders_by_status ON orders (status, expires_at);
+        CREATE INDEX orders_by_offer ON orders (offer_id);
+        CREATE TABLE payment_events (
+            event_id TEXT PRIMARY KEY,
+            payment_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            received_at REAL NOT NULL
+        );
+        """
+}

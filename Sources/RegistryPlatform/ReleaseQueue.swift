@@ -1,0 +1,16 @@
+/// Runs the platform's release passes one at a time.
+///
+/// Why: `releaseHeld` has no idempotency key, so two passes reading the same pending quantity at once would release
+/// it twice. Each pass re-reads what is pending after the previous one confirmed its releases.
+actor ReleaseQueue {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func run(_ pass: @Sendable () async -> Void) async {
+        while busy { await withCheckedContinuation { waiting.append($0) } }
+        busy = true
+        await pass()
+        busy = false
+        if !waiting.isEmpty { waiting.removeFirst().resume() }
+    }
+}

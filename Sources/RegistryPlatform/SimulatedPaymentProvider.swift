@@ -1,0 +1,107 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A payment provider for tests and demonstrations that behaves like a real one on the wire: its pay page (served
+/// by the platform under `/simulated-payments/<id>`) has Pay and Decline buttons, and the result reaches the
+/// platform only as a signed webhook, a real HTTP POST to `<base URL>/payments/webhook`.
+public actor SimulatedPaymentProvider: PaymentProvider {
+    public enum State: String, Hashable, Sendable {
+        case open
+        case paid
+        case declined
+    }
+
+    /// A payment as the simulated provider knows it.
+    public struct Payment: Hashable, Sendable {
+        public var id: String
+        public var request: PaymentRequest
+        public var state: State
+    }
+
+    /// What settling a payment sent: the event and the exact body, so a test can replay it.
+    public struct Settlement: Hashable, Sendable {
+        public var event: PaymentEvent
+        public var body: [UInt8]
+        /// The webhook's answer: its HTTP status and text.
+        public var status: Int
+        public var answer: String
+        public var returnURL: String
+    }
+
+    private var payments: [String: Payment] = [:]
+    private let baseURL: String
+    private let signature: WebhookSignature
+    private let clock: @Sendable () -> Date
+    private let session: URLSession
+
+    /// `baseURL` is the platform's (the pay page and the webhook live there); `secret` is the webhook secret the
+    /// platform checks; `clock` signs the timestamps (the platform's own clock in tests that move time).
+    public init(baseURL: String, secret: [UInt8], clock: @escaping @Sendable () -> Date = { Date() }) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.signature = WebhookSignature(secret: secret)
+        self.clock = clock
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = 30
+        self.session = URLSession(configuration: configuration)
+    }
+
+    public var webhookURL: String { "\(baseURL)/payments/webhook" }
+
+    public func createPayment(_ request: PaymentRequest) async throws(PaymentProviderError) -> CreatedPayment {
+        guard request.amount.minorUnits > 0 else { throw PaymentProviderError("the amount must be positive") }
+        let id = "sim_" + OnlinePlatform.newToken()
+        payments[id] = Payment(id: id, request: request, state: .open)
+        return CreatedPayment(id: id, redirectURL: "\(baseURL)/simulated-payments/\(id)")
+    }
+
+    public func payment(_ id: String) -> Payment? { payments[id] }
+
+    /// The buyer pressed Pay (`succeeded`) or Decline: records it and POSTs the signed event to the platform.
+    public func settle(_ id: String, succeeded: Bool) async throws(PaymentProviderError) -> Settlement {
+        guard var payment = payments[id] else { throw PaymentProviderError("there is no payment \(id)") }
+        guard payment.state == .open else { throw PaymentProviderError("payment \(id) is already \(payment.state)") }
+        payment.state = succeeded ? .paid : .declined
+        payments[id] = payment
+        let event = PaymentEvent(
+            id: "evt_" + OnlinePlatform.newToken(), kind: succeeded ? .succeeded : .failed, payment: id)
+        let body: [UInt8]
+        do { body = Array(try JSONEncoder().encode(event)) } catch {
+            throw PaymentProviderError("the event could not be encoded: \(error)")
+        }
+        let (status, answer) = try await deliver(body)
+        return Settlement(
+            event: event, body: body, status: status, answer: answer, returnURL: payment.request.returnURL)
+    }
+
+    /// POSTs `body` to the webhook, signed now; retried twice on a network error or 5xx, as providers do.
+    public func deliver(_ body: [UInt8]) async throws(PaymentProviderError) -> (status: Int, answer: String) {
+        guard let url = URL(string: webhookURL) else { throw PaymentProviderError("bad webhook URL \(webhookURL)") }
+        var lastProblem = ""
+        for attempt in 0..<3 {
+            if attempt > 0 { try? await Task.sleep(for: .milliseconds(200 * attempt)) }
+            var request = URLRequest(url: url)
+            request.httpMethod = "POST"
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue(signature.header(for: body, at: clock()), forHTTPHeaderField: WebhookSignature.headerName)
+            request.httpBody = Data(body)
+            do {
+                let (data, response) = try await session.data(for: request)
+                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                let answer = String(decoding: data, as: UTF8.self)
+                if status >= 500 || status == 0 {
+                    lastProblem = "HTTP \(status): \(answer)"
+                    continue
+                }
+                return (status, answer)
+            } catch {
+                lastProblem = "\(error)"
+            }
+        }
+        throw PaymentProviderError("the webhook \(webhookURL) could not be delivered: \(lastProblem)")
+    }
+}

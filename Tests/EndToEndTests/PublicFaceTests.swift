@@ -1,0 +1,108 @@
+import Foundation
+import RegistryAdmin
+import RegistrySandbox
+import Testing
+
+/// Issue 7 end to end: the online platform sells held units, the daemon cancels them through the ITL, the buyer
+/// downloads a signed attestation that `registryctl attestation verify` accepts, and the public reports show it.
+@Suite("End to end: attestations, public reports and the online platform", .timeLimit(.minutes(3)))
+struct PublicFaceTests {
+    static let holder = "CDM-100-5001-0"
+
+    @Test("a purchase on the platform is cancelled through the ITL; its attestation verifies, a changed byte fails")
+    func purchaseToAttestation() async throws {
+        let network = try RegistryNetwork(clockStart: "2024-03-01T10:00:00Z", nationalRegistries: ["JP"])
+        let web = PublicWeb()
+        defer { Task { await web.shutdown() } }
+        try await stopping(network) {
+            try await network.start()
+            try await network.registerProjectAndIssue(last: 10_000, toHolder: 2_000)
+
+            // A holder's own voluntary cancellation (registryctl) gets an attestation too.
+            let direct = try network.ctl(
+                "cancel",
+                ["from": .string(Self.holder), "quantity": 100, "beneficiary": "Town of Example", "purpose": "2023"])
+            let directID = direct["transaction"]?.stringValue ?? ""
+            #expect(try await network.awaitFinal(directID) == 4)
+            try await eventually("the registryctl cancellation's attestation is issued") {
+                (try? network.ctl("attestation.show", ["transaction": .string(directID)]))?["number"] != nil
+            }
+
+            // The holder's offer: 1,000 units held in the registry, not transferable meanwhile.
+            let offer = try network.registryctl([
+                "offer", "create", "--account", Self.holder, "--seller", "Andes Wind Ltd", "--quantity", "1000",
+                "--price", "4.50", "--currency", "EUR", "--valid-until", "2024-12-31",
+            ])
+            let offerID = offer["offer"]?.integerValue ?? 0
+            #expect(offer["available"] == 1000)
+            #expect(try network.balance(Self.holder) == 900)
+            #expect(throws: AdminError.self, "held units cannot be transferred") {
+                try network.ctl("transfer", ["from": .string(Self.holder), "to": "JP-100-77-0", "quantity": 901])
+            }
+
+            // The buyer: browse with a filter, order, pay with the simulated provider.
+            let base = network.platformURL
+            let listing = try await web.get("\(base)/?unit=CER&host=CL")
+            #expect(listing.status == 200)
+            #expect(listing.body.contains("Andes Wind"))
+            let ordered = try await web.postForm(
+                "\(base)/offers/\(offerID)/orders",
+                [
+                    ("quantity", "30"), ("beneficiary", "Jane Doe"), ("purpose", "Flights of 2023"),
+                    ("email", "jane@example.org"),
+                ])
+            #expect(ordered.status == 303, "\(ordered.body)")
+            let payURL = web.absolute(try #require(ordered.location), base: base)
+            #expect(try await web.get(payURL).status == 200)
+            let paid = try await web.postForm(payURL, [("decision", "pay")])
+            #expect(paid.status == 303, "\(paid.body)")
+            let orderURL = web.absolute(try #require(paid.location), base: base)
+
+            var orderPage = try await web.get(orderURL)
+            try await eventually("the order completes with its attestation", timeout: .seconds(60)) {
+                orderPage = try await web.get(orderURL)
+                return orderPage.body.contains("/attestation")
+            }
+            let document = try await web.get(orderURL + "/attestation")
+            #expect(document.status == 200)
+            #expect(document.body.contains("Jane Doe") && document.body.contains("Andes Wind"))
+
+            // registryctl attestation verify: genuine -> 0; one changed byte -> 1, and it says why.
+            let file = network.path("attestation.html")
+            try Data(document.body.utf8).write(to: URL(fileURLWithPath: file))
+            let verified = try network.registryctl(["attestation", "verify", file])
+            #expect(verified["verified"] == true)
+            #expect(verified["quantity"] == 30)
+            var bytes = Array(document.body.utf8)
+            let index = try #require(document.body.utf8.firstIndex(of: UInt8(ascii: "3")).map {
+                document.body.utf8.distance(from: document.body.utf8.startIndex, to: $0)
+            })
+            bytes[index] = UInt8(ascii: "4")
+            let tampered = network.path("tampered.html")
+            try Data(bytes).write(to: URL(fileURLWithPath: tampered))
+            let refused = try network.registryctlStatus(["attestation", "verify", tampered])
+            #expect(refused.status == 1, "\(refused.output) \(refused.errors)")
+            #expect(refused.errors.contains("signature"))
+
+            // The sold units left the hold and went into 230; the public reports say the same as the ledger.
+            #expect(try network.balance("CDM-230-2230-2") == 130)
+            let report = try await web.get("\(network.publicReportsURL)/voluntary-cancellations?format=json")
+            #expect(report.status == 200)
+            let json = try JSONDecoder().decode(JSONValue.self, from: Data(report.body.utf8))
+            #expect(json["total"] == 2, "\(report.body)")
+            let quantities = (json["items"]?.arrayValue ?? []).compactMap { $0["quantity"]?.integerValue }
+            #expect(quantities.reduce(0, +) == 130)
+            #expect(report.body.contains("Jane Doe"))
+            let post = try await web.postForm("\(network.publicReportsURL)/voluntary-cancellations", [])
+            #expect(post.status == 405, "the public listener never changes anything")
+
+            // Withdrawn: the unsold units go back to the holder, and the three parties agree.
+            let withdrawn = try network.registryctl(["offer", "withdraw", "\(offerID)"])
+            #expect(withdrawn["status"]?.stringValue == "withdrawn", "\(withdrawn)")
+            try await eventually("the unsold units are back in the holder's account") {
+                try network.balance(Self.holder) == 2_000 - 100 - 30
+            }
+            try await network.expectThreeWayAgreement()
+        }
+    }
+}

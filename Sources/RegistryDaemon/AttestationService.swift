@@ -78,18 +78,16 @@ public actor AttestationService {
     public func catchUp() -> Int {
         guard signingKey != nil else { return 0 }
         var issued = 0
+        // Completed cancellations that are not voluntary (240, 241, ...) never get one: they are skipped, counted
+        // in the offset, so the next page starts after them.
+        var skipped = 0
         do {
             while true {
-                let waiting = try store.completedCancellationsWithoutAttestation(limit: 200)
-                var progressed = false
+                let waiting = try store.completedCancellationsWithoutAttestation(limit: 200, offset: skipped)
+                if waiting.isEmpty { break }
                 for record in waiting {
-                    if try issue(for: record.identifier) != nil {
-                        issued += 1
-                        progressed = true
-                    }
+                    if try issue(for: record.identifier) != nil { issued += 1 } else { skipped += 1 }
                 }
-                // Completed cancellations that are not voluntary stay without an attestation: stop at them.
-                if !progressed { break }
             }
         } catch {
             logger.error("attestations: catch-up stopped: \(error)")

@@ -37,8 +37,8 @@ struct AdaptationFundReport: Encodable, Sendable {
     var inflows: [Inflow]
 
     static func read(
-        account: AccountIdentifier, digest: JournalDigest, offset: Int, limit: Int, page: Int, perPage: Int,
-        in db: Database
+        account: AccountIdentifier, digest: JournalDigest, head: Int64, offset: Int, limit: Int, page: Int,
+        perPage: Int, in db: Database
     ) throws -> AdaptationFundReport {
         let rows = try GRDB.Row.fetchAll(
             db,
@@ -57,7 +57,7 @@ struct AdaptationFundReport: Encodable, Sendable {
                     originalCommitmentPeriod: row[1], applicableCommitmentPeriod: row[2], quantity: quantity))
             totalHeld = totalHeld.addingReportingOverflow(quantity).partialValue
         }
-        let all = digest.fundInflows()
+        let all = digest.fundInflows(upTo: head)
         let totalCredited = all.reduce(Int64(0)) { $0.addingReportingOverflow($1.quantity).partialValue }
         let slice = all.dropFirst(min(offset, all.count)).prefix(limit)
         let inflows = slice.map { inflow in

@@ -49,14 +49,14 @@ struct CancellationReport: Encodable, Sendable {
     var items: [Row]
 
     static func read(
-        range: ReportDateRange, digest: JournalDigest, offset: Int, limit: Int, page: Int, perPage: Int,
+        range: ReportDateRange, digest: JournalDigest, head: Int64, offset: Int, limit: Int, page: Int, perPage: Int,
         in db: Database
     ) throws -> CancellationReport {
         let completed = Set(
             try String.fetchAll(
                 db, sql: "SELECT identifier FROM engine_transactions WHERE flow = 'cancellation' AND final_status = 4"))
         let (lower, upper) = range.bounds
-        let matching = digest.voluntaryCommits().filter {
+        let matching = digest.voluntaryCommits(upTo: head).filter {
             let seconds = $0.time.timeIntervalSince1970
             return seconds >= lower && seconds < upper && completed.contains($0.transaction.rawValue)
         }
@@ -119,7 +119,9 @@ struct CancellationReport: Encodable, Sendable {
         var result: [String: StoredCancellation] = [:]
         for row in rows {
             // A request this build cannot read leaves beneficiary and purpose empty rather than hiding the row.
-            if let stored = try? decoder.decode(StoredRequest.self, from: row[1] as Data), let details = stored.details {
+            if let stored = try? decoder.decode(StoredRequest.self, from: row[1] as Data),
+                let details = stored.details
+            {
                 result[row[0]] = details
             }
         }

@@ -37,11 +37,13 @@ extension IssuanceReport {
             table.append([
                 linkProjects ? .link(String(row.projectNumber), href: "/projects/\(row.projectNumber)")
                     : .text(String(row.projectNumber)),
-                .text(row.projectTitle), .text(row.hostParty), .text(row.projectType), .text(String(row.issuanceNumber)),
+                .text(row.projectTitle), .text(row.hostParty), .text(row.projectType),
+                .text(String(row.issuanceNumber)),
                 .text("\(row.monitoringPeriodStart) to \(row.monitoringPeriodEnd)"), .text(row.unitType),
                 .text(ReportPresentation.period(row.originalCommitmentPeriod, row.applicableCommitmentPeriod)),
                 .text("\(row.firstSerial)-\(row.lastSerial)"), .text(ReportPresentation.figure(row.quantityIssued)),
-                .text(ReportPresentation.figure(row.shareOfProceeds)), .text(ReportPresentation.timestamp(row.issuedAt)),
+                .text(ReportPresentation.figure(row.shareOfProceeds)),
+                .text(ReportPresentation.timestamp(row.issuedAt)),
             ])
         }
         return table.html

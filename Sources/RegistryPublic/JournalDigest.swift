@@ -60,10 +60,11 @@ final class JournalDigest: @unchecked Sendable {
 
     init(adaptationFund: AccountIdentifier) { self.adaptationFund = adaptationFund }
 
-    /// Reads the entries appended since the last call, in `db`'s snapshot. Returns entries it could not decode
-    /// (written by a newer build) so far, which the reports mention instead of silently missing them.
-    @discardableResult
-    func catchUp(_ db: Database) throws -> Int {
+    /// Reads the entries appended since the last call, in `db`'s snapshot, and returns that snapshot's last
+    /// journal sequence: a report keeps only what the digest holds up to it, so a request reading an older
+    /// snapshot than another's never mixes the two states. Entries a newer build wrote and this one cannot
+    /// decode are counted (`unreadableEntries`) and logged by the caller, never silently dropped.
+    func catchUp(_ db: Database) throws -> Int64 {
         try lock.withLock {
             let kinds = Self.relevantKinds.map { "'\($0)'" }.joined(separator: ", ")
             let decoder = JSONDecoder()
@@ -87,18 +88,24 @@ final class JournalDigest: @unchecked Sendable {
                 if rows.count < Self.batch { break }
             }
             // Entries of other kinds after the last relevant one need no reading on the next call either.
-            if let head = try Int64.fetchOne(db, sql: "SELECT max(sequence) FROM journal"), head > lastSequence {
-                lastSequence = head
-            }
-            return unreadable
+            let head = try Int64.fetchOne(db, sql: "SELECT max(sequence) FROM journal") ?? 0
+            if head > lastSequence { lastSequence = head }
+            return head
         }
     }
 
-    /// Every commit into a voluntary cancellation account, in journal order.
-    func voluntaryCommits() -> [VoluntaryCommit] { lock.withLock { commits } }
+    /// Journal entries skipped because this build could not decode them.
+    var unreadableEntries: Int { lock.withLock { unreadable } }
 
-    /// Every credit of the Adaptation Fund account, oldest first.
-    func fundInflows() -> [FundInflow] { lock.withLock { inflows } }
+    /// Every commit into a voluntary cancellation account up to journal entry `head`, in journal order.
+    func voluntaryCommits(upTo head: Int64) -> [VoluntaryCommit] {
+        lock.withLock { Array(commits.prefix { $0.sequence <= head }) }
+    }
+
+    /// Every credit of the Adaptation Fund account up to journal entry `head`, oldest first.
+    func fundInflows(upTo head: Int64) -> [FundInflow] {
+        lock.withLock { Array(inflows.prefix { $0.sequence <= head }) }
+    }
 
     private func absorb(_ entry: JournalEntry, sequence: Int64) {
         for movement in entry.movements {

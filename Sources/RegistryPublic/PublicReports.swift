@@ -14,6 +14,7 @@ public final class PublicReports: WebHandler {
     private let digest: JournalDigest
     private let adaptationFund: AccountIdentifier
     private let logger: Logger
+    private let reportedUnreadable = LockedCount()
 
     /// Opens `storePath` (the daemon's SQLite store) read-only. Fails if the file is missing or is not a registry
     /// store of schema 2 or later.
@@ -46,6 +47,11 @@ public final class PublicReports: WebHandler {
         } catch {
             logger.error("public report \(request.path.joined(separator: "/")) failed: \(error)")
             response = Self.failure(500, "The report could not be read from the registry's store.", format: format)
+        }
+        let unreadable = digest.unreadableEntries
+        if unreadable > reportedUnreadable.withLock({ $0 }) {
+            reportedUnreadable.withLock { $0 = unreadable }
+            logger.warning("\(unreadable) journal entries could not be decoded by this build; reports omit them")
         }
         response.headers.append(("Vary", "Accept"))
         guard response.status == 200 else { return response }
@@ -86,7 +92,9 @@ public final class PublicReports: WebHandler {
         case .json: return .json(["reports": reports])
         case .csv:
             var writer = CSVWriter(header: ["title", "href", "description"])
-            for report in reports { writer.append([.text(report.title), .text(report.href), .text(report.description)]) }
+            for report in reports {
+                writer.append([.text(report.title), .text(report.href), .text(report.description)])
+            }
             return .csv(writer, filename: "reports.csv")
         case .html:
             var main = "<p>Public information from the registry's ledger, as pages, JSON and CSV.</p><ul>"
@@ -160,9 +168,9 @@ public final class PublicReports: WebHandler {
         }
         let account = adaptationFund
         let report = try await store.read { [digest] db in
-            try digest.catchUp(db)
+            let head = try digest.catchUp(db)
             return try AdaptationFundReport.read(
-                account: account, digest: digest, offset: paging.offset, limit: paging.limit,
+                account: account, digest: digest, head: head, offset: paging.offset, limit: paging.limit,
                 page: paging.pagination.page, perPage: paging.pagination.perPage, in: db)
         }
         var response: WebResponse
@@ -188,16 +196,18 @@ public final class PublicReports: WebHandler {
         }
         let paging = try Self.paging(request, format: format)
         let report = try await store.read { [digest] db in
-            try digest.catchUp(db)
+            let head = try digest.catchUp(db)
             return try CancellationReport.read(
-                range: range, digest: digest, offset: paging.offset, limit: paging.limit,
+                range: range, digest: digest, head: head, offset: paging.offset, limit: paging.limit,
                 page: paging.pagination.page, perPage: paging.pagination.perPage, in: db)
         }
         var response: WebResponse
         switch format {
         case .json: response = .json(report)
         case .csv:
-            let name = "voluntary-cancellations\(range.from.map { "-from-\($0)" } ?? "")\(range.to.map { "-to-\($0)" } ?? "")"
+            let from = range.from.map { "-from-\($0)" } ?? ""
+            let to = range.to.map { "-to-\($0)" } ?? ""
+            let name = "voluntary-cancellations\(from)\(to)"
             response = .csv(report.csv, filename: name + ".csv")
         case .html: response = .html(report.page(query: request.query, pagination: paging.pagination))
         }
@@ -223,7 +233,8 @@ public final class PublicReports: WebHandler {
             throw BadReportRequest(error.description)
         }
         switch request.query["all"] {
-        case nil, "0": return Paging(pagination: pagination, offset: pagination.offset, limit: pagination.perPage, all: false)
+        case nil, "0":
+            return Paging(pagination: pagination, offset: pagination.offset, limit: pagination.perPage, all: false)
         case "1":
             guard format == .csv else { throw BadReportRequest("query parameter 'all=1' is for format=csv only") }
             return Paging(pagination: Pagination(page: 1, perPage: Pagination.maximumPerPage), offset: 0,
@@ -313,4 +324,12 @@ struct ProjectPage: Encodable, Sendable {
 extension IssuanceReport {
     static let empty = IssuanceReport(
         project: nil, total: 0, page: 1, perPage: 1, totalQuantityIssued: 0, totalShareOfProceeds: 0, items: [])
+}
+
+/// A counter shared by concurrent requests (how many undecodable journal entries were already logged).
+final class LockedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func withLock<T>(_ body: (inout Int) -> T) -> T { lock.withLock { body(&value) } }
 }

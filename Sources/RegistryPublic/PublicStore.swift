@@ -39,7 +39,8 @@ final class PublicStore: Sendable {
         guard version >= 0 else { throw .notARegistryStore(path: path, "it has no meta table") }
         guard version >= Self.minimumSchemaVersion else {
             throw .notARegistryStore(
-                path: path, "schema version \(version) predates the engine's tables (needs \(Self.minimumSchemaVersion))")
+                path: path,
+                "schema version \(version) predates the engine's tables (needs \(Self.minimumSchemaVersion))")
         }
     }
 

@@ -162,7 +162,8 @@ public final class WebServer: Sendable {
                         }
                         let response = await respond(request, body, handler)
                         let keepAlive = request.isKeepAlive && response.status != 400
-                        try await write(response, isHead: isHead, keepAlive: keepAlive, version: request.version, outbound)
+                        try await write(
+                            response, isHead: isHead, keepAlive: keepAlive, version: request.version, outbound)
                         body = []
                         if !keepAlive { return }
                     }

@@ -258,10 +258,11 @@ public actor ITLRelay {
                 && now.timeIntervalSince(entry.statusAt) > timeout
             {
                 try ITLHoldingsRecord.setStatus(db, entry.identifier, .cancelled, codes: [], at: now)
-                decision.outbound.append(
-                    Self.notification(entry, .cancelled, to: entry.transferringRegistry, party: Self.transferringParty, []))
-                decision.outbound.append(
-                    Self.notification(entry, .cancelled, to: entry.acquiringRegistry, party: Self.acquiringParty, []))
+                let (transferring, acquiring) = (Self.transferringParty, Self.acquiringParty)
+                decision.outbound += [
+                    Self.notification(entry, .cancelled, to: entry.transferringRegistry, party: transferring, []),
+                    Self.notification(entry, .cancelled, to: entry.acquiringRegistry, party: acquiring, []),
+                ]
                 cancelled.withLock { $0.append(entry.identifier) }
             }
             return decision

@@ -9,6 +9,15 @@ import Testing
 struct PublicFaceTests {
     static let holder = "CDM-100-5001-0"
 
+    /// docs/screenshots when CDM_UPDATE_SCREENSHOTS=1 (to refresh the ones kept in the repository), else the
+    /// network's own folder.
+    static func screenshotFolder(_ network: RegistryNetwork) -> String {
+        guard ProcessInfo.processInfo.environment["CDM_UPDATE_SCREENSHOTS"] == "1" else { return network.path("") }
+        let folder = network.packageRoot.appendingPathComponent("docs/screenshots")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.path
+    }
+
     @Test("a purchase on the platform is cancelled through the ITL; its attestation verifies, a changed byte fails")
     func purchaseToAttestation() async throws {
         let network = try RegistryNetwork(clockStart: "2024-03-01T10:00:00Z", nationalRegistries: ["JP"])
@@ -66,6 +75,23 @@ struct PublicFaceTests {
             let document = try await web.get(orderURL + "/attestation")
             #expect(document.status == 200)
             #expect(document.body.contains("Jane Doe") && document.body.contains("Andes Wind"))
+
+            // In a real browser: the offers filtered, the completed order, the attestation as printed.
+            let browser = try HeadlessChromium()
+            let shots = Self.screenshotFolder(network)
+            let filtered = try browser.capture("\(base)/?unit=CER&host=CL&sort=price", to: "\(shots)/offers-filtered.png")
+            #expect(filtered.contains("Andes Wind") && filtered.contains("4.50"), "\(filtered.prefix(400))")
+            let phone = try browser.capture(
+                "\(base)/offers/\(offerID)", to: "\(shots)/offer-phone.png", width: 390, height: 1100)
+            #expect(phone.contains("<label") && phone.contains("Cancelled on behalf of") && phone.contains("Andes Wind Ltd"))
+            let orderDOM = try browser.capture(orderURL, to: "\(shots)/order-completed.png")
+            #expect(orderDOM.contains("Download the attestation"), "\(orderDOM.prefix(400))")
+            let printed = network.path("attestation-for-browser.html")
+            try Data(document.body.utf8).write(to: URL(fileURLWithPath: printed))
+            let attestationDOM = try browser.capture("file://\(printed)", to: "\(shots)/attestation.png")
+            #expect(attestationDOM.contains("Jane Doe") && attestationDOM.contains("Flights of 2023"))
+            _ = try browser.capture(
+                "\(network.publicReportsURL)/voluntary-cancellations", to: "\(shots)/report-cancellations.png")
 
             // registryctl attestation verify: genuine -> 0; one changed byte -> 1, and it says why.
             let file = network.path("attestation.html")

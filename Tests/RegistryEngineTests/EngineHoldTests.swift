@@ -82,7 +82,7 @@ import Testing
         try fixture.expectVerified()
     }
 
-    @Test("a rejected sale goes back to the holder's account, the rest of the hold stays held")
+    @Test("a sale the ITL refuses (discrepancy) goes back to the holder's account, the rest of the hold stays held")
     func rejectedSale() async throws {
         let fixture = try await EngineFixture()
         let issuance = try await fixture.issue(count: 100)
@@ -94,7 +94,7 @@ import Testing
                     hold: hold.transaction, quantity: 30, beneficiary: nil, purpose: nil, onBehalfOf: nil,
                     reference: "order-9")))
         await fixture.sender.deliverDue()
-        try await fixture.notify(sale.identifier, .rejected, codes: [4010])
+        try await fixture.notify(sale.identifier, .checkedDiscrepancy, codes: [4010])
         #expect(try fixture.balance(EngineFixture.holder) == 40)
         #expect(try fixture.store.reservation(hold.transaction)?.quantity == 20)
         #expect(try fixture.balance(EngineFixture.voluntary) == 0)

@@ -18,7 +18,7 @@ struct NoOversellTests {
         let attempts = try await withThrowingTaskGroup(of: Attempt.self) { group in
             for buyer in 0..<50 {
                 group.addTask {
-                    do {
+                    do throws(PlatformError) {
                         return .ordered(
                             try await fixture.platform.purchase(
                                 PurchaseRequest(

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import NIOCore
 import Foundation
 import Logging
 import RegistryCore
@@ -214,7 +215,7 @@ struct PurchaseOverHTTPTests {
     }
 
     @Test func unknownPagesAndTokensAre404() async throws {
-        try await LivePlatform.with { live in
+        try await LivePlatform.with { (live: LivePlatform) async throws in
             #expect(try await live.get("/orders/00000000000000000000000000000000").status == 404)
             #expect(try await live.get("/orders/not-a-token").status == 404)
             #expect(try await live.get("/offers/999").status == 404)

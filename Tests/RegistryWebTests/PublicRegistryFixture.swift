@@ -39,7 +39,7 @@ final class PublicRegistryFixture: Sendable {
         engine = RegistryEngine(
             store: store, configuration: EngineConfiguration(rules: PeerRuleBook(rules: [])), clock: clock)
         sender = OutboxSender(engine: engine, store: store, transport: AcknowledgingITL())
-        try engine.resume()
+        try await engine.resume()
         for account in Ledger.cdmStandardAccounts { try await engine.perform(.openAccount(account)) }
         try await engine.perform(
             .openAccount(Account(identifier: Self.holder, name: "Andes Wind", kind: .permanentHolding)))
@@ -123,7 +123,7 @@ final class PublicRegistryFixture: Sendable {
 
     static func notify(
         _ engine: RegistryEngine, _ id: TransactionIdentifier, _ status: TransactionStatus, codes: [Int] = []
-    ) async throws -> DESResponse {
+    ) async throws -> DESResponse? {
         let notification = AcceptNotificationRequest(
             from: .itl, to: .cdm, majorVersion: 1, minorVersion: 1, transactionIdentifier: id,
             transactionStatus: status, partyType: 1,

@@ -59,7 +59,8 @@ struct FormDataTests {
 
     @Test("each kind of bad form is refused with an error that names the field")
     func errors() throws {
-        #expect(throws: FormDataError.malformedValue(field: "q", "'%4' is not a valid percent-escape (% and two hex digits)")) {
+        let badEscape = "'%4' is not a valid percent-escape (% and two hex digits)"
+        #expect(throws: FormDataError.malformedValue(field: "q", badEscape)) {
             try FormData(body: Array("q=%4".utf8))
         }
         #expect(throws: FormDataError.malformedValue(field: "q", "the decoded bytes are not UTF-8")) {

@@ -17,7 +17,8 @@ struct RunningServer {
     {
         let server = try await WebServer.start(
             host: "127.0.0.1", port: 0, handler: handler, limits: limits, logger: Logger(label: "test.web"))
-        return RunningServer(server: server, client: HTTPClient(eventLoopGroupProvider: .singletonMultiThreadedEventLoopGroup))
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        return RunningServer(server: server, client: client)
     }
 
     var base: String { "http://127.0.0.1:\(server.port)" }

@@ -19,7 +19,7 @@ struct WebTestHandler: WebHandler {
             return WebResponse.html(
                 WebPage.layout(title: "Hello", main: "<p>Hello, \(HTML.escape(name))</p>")
             ).conditional(on: request)
-        case (_, ["echo", _]), (_, ["echo"]):
+        case (_, let path) where path.first == "echo" && path.count <= 2:
             return .json(
                 Echo(
                     method: request.method, path: request.path, query: request.query,

@@ -32,7 +32,7 @@ struct GroupCommitTests {
         }
         #expect(values.sorted() == Array(0..<100))
         // Answered means committed: a fresh reader sees every row.
-        #expect(try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") } == 100)
+        #expect(try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM entry") } == 100)
     }
 
     @Test func aFailingWriteRollsBackAloneWhileTheOthersCommit() async throws {
@@ -55,7 +55,7 @@ struct GroupCommitTests {
             return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
         }
         #expect(outcomes.count == 20 && outcomes.values.allSatisfy { $0 })
-        let names = try pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM entry ORDER BY value") }
+        let names = try await pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM entry ORDER BY value") }
         #expect(names == (0..<20).filter { $0 % 5 != 0 }.map { "e\($0)" })
     }
 

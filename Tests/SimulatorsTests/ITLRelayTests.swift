@@ -129,6 +129,23 @@ struct ITLRelayTests {
         #expect(toCDM.evaluationResult.map(\.responseCode.rawValue) == [5202])
     }
 
+    @Test func concurrentProposalsOfTheSameUnitsRelayExactlyOne() async throws {
+        try await issue()
+        let relay = self.relay
+        let ids = (10..<20).map { "CDM\($0)" }
+        try await withThrowingTaskGroup(of: DESResult.self) { group in
+            for id in ids { group.addTask { try await relay.propose(try self.transferProposal(id), .cdm) } }
+            for try await result in group { #expect(result == .received) }
+        }
+        let sent = outbound.take()
+        // Applied one after the other even when committed together: the first reserves, the rest find 5202.
+        #expect(sent.filter { $0.recipient == "CH" }.count == 1)
+        let refusals = sent.compactMap(\.notification).filter { $0.transactionStatus == .checkedDiscrepancy }
+        #expect(refusals.count == ids.count - 1)
+        #expect(refusals.allSatisfy { $0.evaluationResult.map(\.responseCode.rawValue) == [5202] })
+        #expect(try record.openTransactions().filter { $0.status == .checkedNoDiscrepancy }.count == 1)
+    }
+
     @Test func aProposalTheAcquiringRegistryLeavesUnansweredIsCancelledToBoth() async throws {
         try await issue()
         _ = try await relay.propose(try transferProposal(), .cdm)

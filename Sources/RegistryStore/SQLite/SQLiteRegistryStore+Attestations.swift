@@ -79,7 +79,9 @@ extension SQLiteRegistryStore {
     /// Completed cancellations (DES status 4) that have no attestation yet, oldest first: what start-up catches
     /// up on after a stop between a cancellation's completion and its attestation. The caller keeps the voluntary
     /// ones (into a 230 account), which only the request tells.
-    public func completedCancellationsWithoutAttestation(limit: Int) throws -> [EngineTransactionRecord] {
+    public func completedCancellationsWithoutAttestation(limit: Int, offset: Int = 0) throws
+        -> [EngineTransactionRecord]
+    {
         try read { db in
             try Row.fetchAll(
                 db,
@@ -87,8 +89,8 @@ extension SQLiteRegistryStore {
                     SELECT t.* FROM engine_transactions t
                     WHERE t.flow = 'cancellation' AND t.final_status = 4
                       AND NOT EXISTS (SELECT 1 FROM attestations a WHERE a.transaction_id = t.identifier)
-                    ORDER BY t.updated_at LIMIT ?
-                    """, arguments: [limit]
+                    ORDER BY t.updated_at, t.identifier LIMIT ? OFFSET ?
+                    """, arguments: [limit, offset]
             ).map(Self.transactionRecord)
         }
     }

@@ -1,0 +1,49 @@
+import Foundation
+import RegistrySandbox
+
+/// Debian's headless Chromium, run once per page: a screenshot and the DOM after rendering, so a test sees what a
+/// browser shows (the pages have no JavaScript; the DOM is the served HTML as the browser parsed it).
+struct HeadlessChromium {
+    let executable: String
+
+    static let candidates = ["/usr/bin/chromium-headless-shell", "/usr/bin/chromium", "/usr/lib/chromium/chromium"]
+
+    init() throws {
+        guard let found = Self.candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw NetworkError(
+                "no headless Chromium: apt-get install chromium-headless-shell (looked for \(Self.candidates))")
+        }
+        executable = found
+    }
+
+    /// Renders `url` at `width` x `height` CSS pixels into the PNG at `path`; returns the rendered DOM.
+    func capture(_ url: String, to path: String, width: Int = 1100, height: Int = 1400) throws -> String {
+        try? FileManager.default.removeItem(atPath: path)
+        let common = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+            "--disable-dev-shm-usage", "--window-size=\(width),\(height)",
+        ]
+        _ = try run(common + ["--screenshot=\(path)", url])
+        let png = try Data(contentsOf: URL(fileURLWithPath: path))
+        guard png.count > 1_000, png.starts(with: [0x89, 0x50, 0x4E, 0x47]) else {
+            throw NetworkError("Chromium wrote no PNG for \(url) (\(png.count) bytes)")
+        }
+        return try run(common + ["--dump-dom", url])
+    }
+
+    private func run(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw NetworkError("\(executable) \(arguments.last ?? "") exited \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

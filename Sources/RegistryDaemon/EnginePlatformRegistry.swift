@@ -15,9 +15,8 @@ struct EnginePlatformRegistry: PlatformRegistry {
         let reservation: Reservation
         do {
             reservation = try await engine.hold(
-                HoldOrder(
-                    account: request.account, quantity: request.quantity, issuance: request.issuance,
-                    instructedBy: request.instructedBy))
+                request.account, quantity: request.quantity, issuance: request.issuance,
+                instructedBy: request.instructedBy)
         } catch { throw PlatformRegistryError(error.description) }
         do {
             return try facts(of: reservation)

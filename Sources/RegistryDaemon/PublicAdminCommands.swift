@@ -35,7 +35,7 @@ struct PublicAdminCommands: Sendable {
             if let number = try arguments.optionalString("number") {
                 record = try store.attestation(number: number)
             } else {
-                record = try store.attestation(forTransaction: try transaction(arguments))
+                record = try store.attestation(forTransaction: try RegistryAdminCommands.transaction(arguments))
             }
             guard let record else {
                 throw AdminError(code: "unknown-attestation", message: "no attestation matches")
@@ -55,7 +55,7 @@ struct PublicAdminCommands: Sendable {
                     ]
                 })
         case "attestation.issue":
-            let id = try transaction(arguments)
+            let id = try RegistryAdminCommands.transaction(arguments)
             guard let record = try await attestations.issue(for: id) else {
                 throw AdminError(
                     code: "not-attestable", message: "\(id) is not a completed voluntary cancellation")
@@ -75,7 +75,7 @@ struct PublicAdminCommands: Sendable {
                 { IssuanceIdentifier(project: Int(project), number: Int(number)) } else { nil }
             let offer = try await platform.createOffer(
                 OfferRequest(
-                    account: try account(arguments, "account"), issuance: issuance,
+                    account: try RegistryAdminCommands.account(arguments, "account"), issuance: issuance,
                     instructedBy: try arguments.optionalString("instructedBy"),
                     seller: try arguments.string("seller"), quantity: try arguments.integer("quantity"),
                     pricePerUnit: try Money(parsing: try arguments.string("price"), currency: currency, field: "price"),
@@ -127,19 +127,5 @@ struct PublicAdminCommands: Sendable {
             return calendar.date(from: components)
         }
         return nil
-    }
-
-    private func account(_ arguments: AdminArguments, _ name: String) throws -> AccountIdentifier {
-        let text = try arguments.string(name)
-        do { return try AccountIdentifier(parsing: text) } catch {
-            throw AdminError.invalidArgument(name, command: arguments.command, "'\(text)': \(error)")
-        }
-    }
-
-    private func transaction(_ arguments: AdminArguments) throws -> TransactionIdentifier {
-        let text = try arguments.string("transaction")
-        do { return try TransactionIdentifier(text) } catch {
-            throw AdminError.invalidArgument("transaction", command: arguments.command, error.description)
-        }
     }
 }

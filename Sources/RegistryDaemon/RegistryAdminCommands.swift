@@ -44,7 +44,7 @@ struct RegistryAdminCommands: AdminCommandHandler {
         case "accounts.list":
             return .array(try store.accounts(after: nil, limit: 10_000).map { try accountJSON($0) })
         case "account.show":
-            let id = try account(arguments, "account")
+            let id = try Self.account(arguments, "account")
             guard let found = try store.account(id) else {
                 throw AdminError(code: "unknown-account", message: "account \(id) does not exist")
             }
@@ -90,19 +90,19 @@ struct RegistryAdminCommands: AdminCommandHandler {
             return ["issuance": .string("\(try issuance(arguments))")]
         case "forward":
             let order = ForwardOrder(
-                issuance: try issuance(arguments), to: try account(arguments, "to"),
+                issuance: try issuance(arguments), to: try Self.account(arguments, "to"),
                 quantity: try arguments.integer("quantity"),
                 instructedBy: try arguments.string("instructedBy"))
             return summaryJSON(try await engine.propose(.forward(order)))
         case "transfer":
             let order = TransferOrder(
-                from: try account(arguments, "from"), to: try account(arguments, "to"),
+                from: try Self.account(arguments, "from"), to: try Self.account(arguments, "to"),
                 quantity: try arguments.integer("quantity"))
             return summaryJSON(try await engine.propose(.transfer(order)))
         case "cancel":
-            let source = try account(arguments, "from")
+            let source = try Self.account(arguments, "from")
             let target =
-                try arguments.optionalString("to").map { _ in try account(arguments, "to") }
+                try arguments.optionalString("to").map { _ in try Self.account(arguments, "to") }
                 ?? AccountIdentifier.cdmTerminal(.voluntaryCancellation, period: .second)
             let order = CancellationOrder(
                 sources: [source], to: target, quantity: try arguments.integer("quantity"),
@@ -117,7 +117,7 @@ struct RegistryAdminCommands: AdminCommandHandler {
             let limit = Int(try arguments.optionalInteger("limit") ?? 100)
             return .array(try store.engineTransactions(filter, limit: limit).map(recordJSON))
         case "transaction.show":
-            let id = try transaction(arguments)
+            let id = try Self.transaction(arguments)
             guard let summary = try await engine.summary(of: id) else {
                 throw EngineError.unknownTransaction(id)
             }
@@ -131,7 +131,7 @@ struct RegistryAdminCommands: AdminCommandHandler {
             }
             return json
         case "transaction.cancel":
-            return summaryJSON(try await engine.cancel(try transaction(arguments)))
+            return summaryJSON(try await engine.cancel(try Self.transaction(arguments)))
         case "outbox.list":
             return .array(
                 try store.outbox(limit: 1_000).map { message in
@@ -200,7 +200,7 @@ struct RegistryAdminCommands: AdminCommandHandler {
                 }
                 return code
             }
-            let transaction = try arguments.optionalString("transaction").map { _ in try self.transaction(arguments) }
+            let transaction = try arguments.optionalString("transaction").map { _ in try Self.transaction(arguments) }
             return ["messagesMadeDue": .integer(Int64(try await sender.retryNow(peer: peer, transaction: transaction)))]
         case "journal.tail":
             let limit = Int(try arguments.optionalInteger("limit") ?? 20)
@@ -280,14 +280,14 @@ struct RegistryAdminCommands: AdminCommandHandler {
 
     // MARK: Arguments
 
-    private func account(_ arguments: AdminArguments, _ name: String) throws -> AccountIdentifier {
+    static func account(_ arguments: AdminArguments, _ name: String) throws -> AccountIdentifier {
         let text = try arguments.string(name)
         do { return try AccountIdentifier(parsing: text) } catch {
             throw AdminError.invalidArgument(name, command: arguments.command, "'\(text)': \(error)")
         }
     }
 
-    private func transaction(_ arguments: AdminArguments) throws -> TransactionIdentifier {
+    static func transaction(_ arguments: AdminArguments) throws -> TransactionIdentifier {
         let text = try arguments.string("transaction")
         do { return try TransactionIdentifier(text) } catch {
             throw AdminError.invalidArgument("transaction", command: arguments.command, error.description)

@@ -5,31 +5,17 @@ import RegistryStore
 /// Units held for an offer of the online platform: reserved in the ledger (so they can be neither forwarded nor
 /// transferred) without a transaction, until sold (`ProposalRequest.cancellationOfHeld` splits the hold into the
 /// cancellation's own reservation) or given back (`releaseHold`).
-public struct HoldOrder: Hashable, Sendable {
-    public var account: AccountIdentifier
-    public var quantity: Int64
-    /// Required for the pending account: the issuance the units come from.
-    public var issuance: IssuanceIdentifier?
-    /// For the pending account: the participant instructing under the modalities of communication.
-    public var instructedBy: ParticipantIdentifier?
-
-    public init(
-        account: AccountIdentifier, quantity: Int64, issuance: IssuanceIdentifier? = nil,
-        instructedBy: ParticipantIdentifier? = nil
-    ) {
-        self.account = account
-        self.quantity = quantity
-        self.issuance = issuance
-        self.instructedBy = instructedBy
-    }
-}
-
 extension RegistryEngine {
-    /// Reserves units for a later voluntary cancellation. The units must be of one project, unit type and
+    /// Reserves `quantity` units of `account` for a later voluntary cancellation (`issuance` and `instructedBy`:
+    /// for the pending account, as for a forward). The units must be of one project, unit type and
     /// commitment period (an offer describes one kind of unit); the voluntary cancellation rule is checked now, so
     /// an offer is never made of units that could not be cancelled today. The hold's identifier comes from the
     /// transaction number space, so no transaction can ever collide with it.
-    public func hold(_ order: HoldOrder) async throws(EngineError) -> Reservation {
+    public func hold(
+        _ account: AccountIdentifier, quantity: Int64, issuance: IssuanceIdentifier? = nil,
+        instructedBy: ParticipantIdentifier? = nil
+    ) async throws(EngineError) -> Reservation {
+        let order = HoldParameters(account: account, quantity: quantity, issuance: issuance, instructedBy: instructedBy)
         let now = clock.now
         guard order.quantity > 0 else { throw .ledger(.nonPositiveQuantity(order.quantity)) }
         let kinds = try unitKinds(of: order)
@@ -99,6 +85,13 @@ extension RegistryEngine {
         if case .failure(let error) = await committer.submit(step) { throw EngineError.wrapping(error) }
     }
 
+    private struct HoldParameters {
+        var account: AccountIdentifier
+        var quantity: Int64
+        var issuance: IssuanceIdentifier?
+        var instructedBy: ParticipantIdentifier?
+    }
+
     private struct UnitKind: Hashable {
         var project: Int?
         var unitType: UnitType
@@ -106,7 +99,7 @@ extension RegistryEngine {
     }
 
     /// The kinds of the units a reservation of `order` would take, read in the ledger's take order.
-    private func unitKinds(of order: HoldOrder) throws(EngineError) -> Set<UnitKind> {
+    private func unitKinds(of order: HoldParameters) throws(EngineError) -> Set<UnitKind> {
         func kind(_ attributes: UnitAttributes) -> UnitKind {
             UnitKind(
                 project: attributes.project, unitType: attributes.unitType,

@@ -45,10 +45,12 @@ public struct PlatformConfiguration: Sendable {
         }
         for origin in paymentOrigins {
             let allowed = origin.unicodeScalars.allSatisfy {
-                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || ":/.-".unicodeScalars.contains($0))
+                $0.isASCII
+                    && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || ":/.-".unicodeScalars.contains($0))
             }
             guard origin.hasPrefix("https://") || origin.hasPrefix("http://"), allowed else {
-                throw .invalidInput(field: "payment origins", "'\(origin)' is not an origin like https://pay.example.com")
+                throw .invalidInput(
+                    field: "payment origins", "'\(origin)' is not an origin like https://pay.example.com")
             }
         }
         guard signatureTolerance > 0, signatureTolerance <= 3600 else {

@@ -14,7 +14,7 @@ import Testing
         let fixture = try await EngineFixture()
         let issuance = try await fixture.issue(count: 100)
         _ = try await fixture.forward(60, of: issuance, to: EngineFixture.holder)
-        let hold = try await fixture.engine.hold(HoldOrder(account: EngineFixture.holder, quantity: 50))
+        let hold = try await fixture.engine.hold(EngineFixture.holder, quantity: 50)
         #expect(hold.destination == .account(EngineFixture.voluntary))
         #expect(try fixture.balance(EngineFixture.holder) == 10)
         await #expect(throws: EngineError.self) {
@@ -22,7 +22,7 @@ import Testing
                 .transfer(TransferOrder(from: EngineFixture.holder, to: EngineFixture.japan, quantity: 11)))
         }
         await #expect(throws: EngineError.self) {
-            try await fixture.engine.hold(HoldOrder(account: EngineFixture.holder, quantity: 11))
+            try await fixture.engine.hold(EngineFixture.holder, quantity: 11)
         }
         #expect(try await fixture.engine.releaseHold(hold.transaction, quantity: 20) == 20)
         #expect(try fixture.balance(EngineFixture.holder) == 30)
@@ -38,7 +38,7 @@ import Testing
         let fixture = try await EngineFixture()
         let issuance = try await fixture.issue(count: 100)
         _ = try await fixture.forward(60, of: issuance, to: EngineFixture.holder)
-        let hold = try await fixture.engine.hold(HoldOrder(account: EngineFixture.holder, quantity: 10))
+        let hold = try await fixture.engine.hold(EngineFixture.holder, quantity: 10)
         let (engine, _) = try await fixture.restarted()
         let transfer = try await engine.propose(
             .transfer(TransferOrder(from: EngineFixture.holder, to: EngineFixture.japan, quantity: 5)))
@@ -51,7 +51,7 @@ import Testing
         let fixture = try await EngineFixture()
         let issuance = try await fixture.issue(count: 100)
         _ = try await fixture.forward(60, of: issuance, to: EngineFixture.holder)
-        let hold = try await fixture.engine.hold(HoldOrder(account: EngineFixture.holder, quantity: 50))
+        let hold = try await fixture.engine.hold(EngineFixture.holder, quantity: 50)
         let order = HeldCancellationOrder(
             hold: hold.transaction, quantity: 30, beneficiary: "Town of Example", purpose: "2025 emissions",
             onBehalfOf: "buyer@example.org", reference: "order-1")
@@ -87,7 +87,7 @@ import Testing
         let fixture = try await EngineFixture()
         let issuance = try await fixture.issue(count: 100)
         _ = try await fixture.forward(60, of: issuance, to: EngineFixture.holder)
-        let hold = try await fixture.engine.hold(HoldOrder(account: EngineFixture.holder, quantity: 50))
+        let hold = try await fixture.engine.hold(EngineFixture.holder, quantity: 50)
         let sale = try await fixture.engine.propose(
             .cancellationOfHeld(
                 HeldCancellationOrder(
@@ -109,7 +109,7 @@ import Testing
         _ = try await fixture.forward(10, of: first, to: EngineFixture.holder)
         _ = try await fixture.forward(10, of: second, to: EngineFixture.holder)
         await #expect(throws: EngineError.self) {
-            try await fixture.engine.hold(HoldOrder(account: EngineFixture.holder, quantity: 15))
+            try await fixture.engine.hold(EngineFixture.holder, quantity: 15)
         }
         #expect(try fixture.balance(EngineFixture.holder) == 20, "a refused hold changes nothing")
         let transfer = try await fixture.engine.propose(

@@ -27,7 +27,10 @@ struct PlatformFixture {
     let payments: SimulatedPaymentProvider
     let platform: OnlinePlatform
 
-    init(baseURL: String = "http://127.0.0.1:9", units: Int64 = 10_000, holdMinutes: Double = 30) async throws {
+    init(
+        baseURL: String = "http://127.0.0.1:9", units: Int64 = 10_000, holdMinutes: Double = 30,
+        paymentOrigins: [String] = []
+    ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("platform-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         clock = TestClock()
@@ -41,7 +44,8 @@ struct PlatformFixture {
         platform = try OnlinePlatform(
             store: store, registry: registry, payments: payments,
             configuration: PlatformConfiguration(
-                baseURL: baseURL, webhookSecret: Self.secret, holdDuration: holdMinutes * 60, clock: { clock.now }),
+                baseURL: baseURL, webhookSecret: Self.secret, holdDuration: holdMinutes * 60,
+                paymentOrigins: paymentOrigins, clock: { clock.now }),
             logger: logger)
     }
 

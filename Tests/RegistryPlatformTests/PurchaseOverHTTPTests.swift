@@ -1,7 +1,7 @@
 import AsyncHTTPClient
-import NIOCore
 import Foundation
 import Logging
+import NIOCore
 import RegistryCore
 import RegistryPlatform
 import RegistryWeb

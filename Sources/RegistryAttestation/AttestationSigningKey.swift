@@ -8,7 +8,9 @@ import Foundation
 #endif
 
 /// The registry's private key for signing attestations: Ed25519 or ECDSA P-256, kept in a PEM file.
-public struct AttestationSigningKey: Sendable {
+///
+/// Its description names the algorithm and key id only, so that logging or printing a key never shows its secret.
+public struct AttestationSigningKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     let key: AttestationKeyEncoding.PrivateKey
 
     public var algorithm: AttestationAlgorithm {
@@ -69,6 +71,9 @@ public struct AttestationSigningKey: Sendable {
 
     /// The key identifier the signature line names (see `AttestationVerificationKey.keyIdentifier`).
     public var keyIdentifier: String { verificationKey.keyIdentifier }
+
+    public var description: String { "\(algorithm) signing key \(keyIdentifier)" }
+    public var debugDescription: String { description }
 
     /// The signature over `bytes`: 64 raw bytes for Ed25519, DER for ECDSA P-256 (openssl's form).
     func signature(for bytes: [UInt8]) throws(AttestationError) -> [UInt8] {

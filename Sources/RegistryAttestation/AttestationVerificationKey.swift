@@ -5,7 +5,7 @@ import Foundation
 ///
 /// A verifier holds several (the current key and the keys it replaced), and the signature line names the one
 /// that signed: that is how keys rotate without invalidating attestations already issued.
-public struct AttestationVerificationKey: Sendable {
+public struct AttestationVerificationKey: Sendable, CustomStringConvertible {
     let key: AttestationKeyEncoding.PublicKey
     /// The first 16 hex digits of the SHA-256 of the DER SubjectPublicKeyInfo.
     ///
@@ -47,6 +47,8 @@ public struct AttestationVerificationKey: Sendable {
     public var publicKeyPEM: String {
         PEMBlock(label: "PUBLIC KEY", der: AttestationKeyEncoding.subjectPublicKeyInfo(key)).text
     }
+
+    public var description: String { "\(algorithm) verification key \(keyIdentifier)" }
 
     /// Whether `signature` (raw Ed25519, or DER ECDSA) is this key's over `bytes`.
     func isValidSignature(_ signature: [UInt8], for bytes: ArraySlice<UInt8>) -> Bool {

@@ -9,6 +9,13 @@ public struct WebhookReceipt: Hashable, Sendable {
     public var message: String
 }
 
+/// A webhook body read loosely first, so an event type the platform does not know is acknowledged, not refused.
+struct PaymentEventEnvelope: Decodable {
+    var id: String
+    var type: String
+    var payment: String
+}
+
 extension OnlinePlatform {
     /// Orders units of an offer: checks the buyer's input, takes the units in one write transaction (no oversell),
     /// then starts the payment. The returned order carries the URL the buyer is sent to.
@@ -71,18 +78,27 @@ extension OnlinePlatform {
             logger.warning("webhook refused: \(error)")
             return WebhookReceipt(status: 400, message: error.description)
         }
-        let event: PaymentEvent
+        let envelope: PaymentEventEnvelope
         do {
-            event = try JSONDecoder().decode(PaymentEvent.self, from: Data(body))
+            envelope = try JSONDecoder().decode(PaymentEventEnvelope.self, from: Data(body))
         } catch {
             return WebhookReceipt(status: 400, message: "the body is not a payment event: \(error)")
         }
-        guard (1...200).contains(event.id.utf8.count), (1...200).contains(event.payment.utf8.count) else {
+        guard (1...200).contains(envelope.id.utf8.count), (1...200).contains(envelope.payment.utf8.count) else {
             return WebhookReceipt(status: 400, message: "event and payment ids must be 1 to 200 bytes")
         }
+        // Providers send event types the platform does not act on: acknowledged, or they would be sent for days.
+        guard let kind = PaymentEvent.Kind(rawValue: envelope.type) else {
+            return WebhookReceipt(status: 200, message: "event type '\(envelope.type)' is not acted on")
+        }
+        let event = PaymentEvent(id: envelope.id, kind: kind, payment: envelope.payment)
         let effect: PaymentEffect
         do {
             effect = try store.applyPayment(event: event, now: now)
+        } catch .orderNotFound {
+            // Possibly ahead of the order's own commit: nothing recorded, the provider delivers again later.
+            logger.warning("webhook event \(event.id): no order has payment \(event.payment)")
+            return WebhookReceipt(status: 404, message: "no order has payment \(event.payment); nothing changed")
         } catch {
             logger.error("webhook event \(event.id) not recorded: \(error)")
             return WebhookReceipt(status: 500, message: "the event could not be recorded; send it again")

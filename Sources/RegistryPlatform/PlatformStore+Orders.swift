@@ -6,7 +6,7 @@ import RegistryCore
 enum PaymentEffect: Hashable, Sendable {
     /// The event id was processed before: nothing changed.
     case replayed
-    /// Recorded, but it changes nothing (unknown payment, or the order already moved on).
+    /// Recorded, but it changes nothing (the order already moved on).
     case ignored(String)
     /// The order is paid (durably): its cancellation is to be started.
     case paid(Order)
@@ -128,7 +128,8 @@ extension PlatformStore {
                 arguments: [event.id, event.payment, event.kind.rawValue, now.timeIntervalSince1970])
             guard db.changesCount == 1 else { return .replayed }
             guard let order = try Self.fetchOrder(db, where: "payment_id = ?", [event.payment]) else {
-                return .ignored("no order has payment \(event.payment)")
+                // Not recorded: the transaction is rolled back, so a redelivery is processed once the order is known.
+                throw PlatformError.orderNotFound
             }
             switch event.kind {
             case .succeeded:

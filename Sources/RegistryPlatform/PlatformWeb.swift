@@ -160,6 +160,8 @@ public struct PlatformWeb: WebHandler {
         do { decision = try FormData(request: request).value("decision") } catch {
             return .html(SimulatedPaymentPage.render(payment, error: error.description), status: 400)
         }
+        // A second press (double click, reload) changes nothing and leads to the order, like a real provider.
+        guard payment.state == .open else { return .redirect(to: payment.request.returnURL) }
         guard decision == "pay" || decision == "decline" else {
             return .html(SimulatedPaymentPage.render(payment, error: "Choose Pay or Decline."), status: 400)
         }

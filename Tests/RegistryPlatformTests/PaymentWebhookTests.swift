@@ -180,4 +180,51 @@ struct PaymentWebhookTests {
         #expect(try reopened.order(token: order.token)?.status == .completed)
         #expect(try reopened.offer(offer.id)?.sold == 5)
     }
+
+    @Test func anEventForAnUnknownPaymentIsNotRecordedSoARedeliveryCounts() async throws {
+        let fixture = try await PlatformFixture()
+        defer { fixture.removeFiles() }
+        let offer = try await fixture.offer(quantity: 100)
+        let order = try await fixture.purchase(offer, quantity: 5)
+        let signer = WebhookSignature(secret: PlatformFixture.secret)
+        let unknown = Array(#"{"id":"evt_a","type":"payment.succeeded","payment":"sim_nobody"}"#.utf8)
+        let first = await fixture.platform.receiveWebhook(
+            body: unknown, signatureHeader: signer.header(for: unknown, at: fixture.now))
+        #expect(first.status == 404)
+        let payment = try #require(order.paymentID)
+        let known = Array(#"{"id":"evt_a","type":"payment.succeeded","payment":"\#(payment)"}"#.utf8)
+        let second = await fixture.platform.receiveWebhook(
+            body: known, signatureHeader: signer.header(for: known, at: fixture.now))
+        #expect(second.status == 200 && !second.message.contains("already processed"))
+        #expect(try await fixture.order(order).status == .completed)
+    }
+
+    @Test func anEventTypeThePlatformDoesNotActOnIsAcknowledgedAndChangesNothing() async throws {
+        let fixture = try await PlatformFixture()
+        defer { fixture.removeFiles() }
+        let offer = try await fixture.offer(quantity: 100)
+        let order = try await fixture.purchase(offer, quantity: 5)
+        let payment = try #require(order.paymentID)
+        let body = Array(#"{"id":"evt_r","type":"payment.refunded","payment":"\#(payment)"}"#.utf8)
+        let receipt = await fixture.platform.receiveWebhook(
+            body: body,
+            signatureHeader: WebhookSignature(secret: PlatformFixture.secret).header(for: body, at: fixture.now))
+        #expect(receipt.status == 200 && receipt.message.contains("not acted on"))
+        #expect(try await fixture.order(order).status == .awaitingPayment)
+        #expect(try fixture.offerNow(offer).held == 5)
+    }
+
+    @Test func resumeAppliesExpiriesThatFellDueWhileThePlatformWasDown() async throws {
+        let fixture = try await PlatformFixture(units: 100)
+        defer { fixture.removeFiles() }
+        let offer = try await fixture.offer(quantity: 100, validDays: 1)
+        let order = try await fixture.purchase(offer, quantity: 40)
+        fixture.clock.advance(by: 2 * 86_400)
+        await fixture.platform.resume()
+        #expect(try await fixture.order(order).status == .expired)
+        let ended = try fixture.offerNow(offer)
+        #expect(ended.status == .expired && ended.released == 100 && ended.held == 0)
+        #expect(await fixture.registry.free[PlatformFixture.holding] == 100)
+    }
+
 }

@@ -135,6 +135,10 @@ struct PurchaseOverHTTPTests {
             let token = String(orderURL.split(separator: "/").last ?? "")
             #expect(token.count == 32)
 
+            // Pressing Pay again changes nothing: the same order, one cancellation.
+            let again = try await live.post(payURL, form: [("decision", "pay")])
+            #expect(again.status == 303 && again.header("Location") == orderURL)
+
             let orderPage = try await live.get(orderURL)
             #expect(orderPage.status == 200)
             #expect(orderPage.body.contains("Completed: the units are cancelled"))

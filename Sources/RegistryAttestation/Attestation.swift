@@ -98,8 +98,9 @@ public struct Attestation: Hashable, Sendable, Codable {
         if let purpose { try Self.check("purpose", purpose, limit: Self.purposeLimit, allowsNewlines: true) }
         let issued = AttestationTime.wholeSeconds(issuedAt)
         let completed = AttestationTime.wholeSeconds(completedAt)
+        // Compared as numbers: Date's `>=` is `!(<)`, which a NaN instant would pass.
         for (field, date) in [("issue time", issued), ("completion time", completed)]
-        where date < AttestationTime.earliest || date > AttestationTime.latest {
+        where !AttestationTime.representable.contains(date.timeIntervalSince1970) {
             throw .timeOutOfRange(field: field)
         }
         guard issued >= completed else { throw .issuedBeforeCompletion }
@@ -110,9 +111,12 @@ public struct Attestation: Hashable, Sendable, Codable {
         guard !blocks.isEmpty else { throw .noBlocks }
         var total: Int64 = 0
         for (index, block) in blocks.enumerated() {
-            guard block.unitType.isCDMUnit else { throw .notCDMUnits(block: Self.name(block), unitType: block.unitType) }
+            guard block.unitType.isCDMUnit else {
+                throw .notCDMUnits(block: Self.name(block), unitType: block.unitType)
+            }
             if let blockProject = block.project, blockProject != project.number {
-                throw .blockFromOtherProject(block: Self.name(block), blockProject: blockProject, project: project.number)
+                throw .blockFromOtherProject(
+                    block: Self.name(block), blockProject: blockProject, project: project.number)
             }
             if index > 0, blocks[index - 1].originatingRegistry == block.originatingRegistry,
                 blocks[index - 1].range.overlaps(block.range)
@@ -192,8 +196,11 @@ public struct Attestation: Hashable, Sendable, Codable {
         let derived: [(CodingKeys, Bool)] = [
             (.quantity, try container.decode(Int64.self, forKey: .quantity) == quantity),
             (.unitTypes, try container.decode([UnitType].self, forKey: .unitTypes) == unitTypes),
-            (.commitmentPeriods, try container.decode([CommitmentPeriod].self, forKey: .commitmentPeriods)
-                == commitmentPeriods),
+            (
+                .commitmentPeriods,
+                try container.decode([CommitmentPeriod].self, forKey: .commitmentPeriods)
+                    == commitmentPeriods
+            ),
             (.blocks, try container.decode([AttestedBlock].self, forKey: .blocks) == blocks),
         ]
         for (key, agrees) in derived where !agrees {

@@ -43,7 +43,8 @@ public enum AttestationDocument {
             throw .unknownKey(line.keyIdentifier)
         }
         guard key.algorithm == line.algorithm else {
-            throw .algorithmMismatch(keyIdentifier: key.keyIdentifier, line: line.algorithm.rawValue, key: key.algorithm)
+            throw .algorithmMismatch(
+                keyIdentifier: key.keyIdentifier, line: line.algorithm.rawValue, key: key.algorithm)
         }
         guard key.isValidSignature(line.signature, for: signed) else {
             throw .signatureMismatch(keyIdentifier: key.keyIdentifier)

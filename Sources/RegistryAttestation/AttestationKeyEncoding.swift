@@ -103,8 +103,12 @@ enum AttestationKeyEncoding {
         if let parameters = parts.dropFirst(2).first(where: { $0.tag == 0xa0 }) {
             namedCurve = try DERNode.only(DERNode.objectIdentifier, in: parameters.content).content
         }
-        guard let curve = namedCurve else { throw Problem.invalidKey(algorithm: .p256, detail: "the curve is not named") }
-        guard Array(curve) == prime256v1OID else { throw Problem.unsupportedCurve(DERNode.dottedObjectIdentifier(curve)) }
+        guard let curve = namedCurve else {
+            throw Problem.invalidKey(algorithm: .p256, detail: "the curve is not named")
+        }
+        guard Array(curve) == prime256v1OID else {
+            throw Problem.unsupportedCurve(DERNode.dottedObjectIdentifier(curve))
+        }
         guard parts[1].content.count == 32 else {
             throw Problem.invalidKey(algorithm: .p256, detail: "private key is \(parts[1].content.count) bytes, not 32")
         }

@@ -36,14 +36,16 @@ enum AttestationPage {
             dt { font-weight: bold; }
             dd { margin: 0; overflow-wrap: anywhere; }
             .purpose { white-space: pre-line; }
-            table { border-collapse: collapse; width: 100%; font-size: 9.5pt; }
+            table { border-collapse: collapse; width: 100%; font-size: 9pt; line-height: 1.3; }
             caption { text-align: left; font-style: italic; padding-bottom: 1.5mm; }
-            th, td { border: 0.75pt solid #000; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
+            th, td { border: 0.75pt solid #000; padding: 0.8mm 1.2mm; text-align: left; vertical-align: top; }
+            th { hyphens: auto; }
             thead th { background: #e8e8e8; }
-            .n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+            .n { text-align: right; font-variant-numeric: tabular-nums; }
+            td.n { overflow-wrap: anywhere; }
             thead { display: table-header-group; }
             tr, dl, .statement { break-inside: avoid; }
-            footer { margin-top: 8mm; border-top: 0.75pt solid #000; font-size: 9pt; }
+            footer { margin-top: 8mm; font-size: 9pt; }
             code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; overflow-wrap: anywhere; }
             @media print { body { padding: 0; } thead th { background: #e8e8e8; print-color-adjust: exact; } }
             </style>
@@ -70,7 +72,8 @@ enum AttestationPage {
         item("Transaction", e(a.transaction.rawValue))
         item("Cancellation completed", AttestationTime.display(a.completedAt))
         item("Quantity", HTMLText.grouped(a.quantity))
-        item(a.unitTypes.count == 1 ? "Unit type" : "Unit types", a.unitTypes.map(\.description).joined(separator: ", "))
+        item(
+            a.unitTypes.count == 1 ? "Unit type" : "Unit types", a.unitTypes.map(\.description).joined(separator: ", "))
         item(
             a.commitmentPeriods.count == 1 ? "Commitment period" : "Commitment periods",
             a.commitmentPeriods.map(periodText).joined(separator: "; "))
@@ -91,8 +94,8 @@ enum AttestationPage {
             <caption>Serial blocks cancelled in transaction \(e(a.transaction.rawValue))</caption>
             <thead>
             <tr><th scope="col">Originating registry</th><th scope="col">Unit type</th>\
-            <th scope="col">Supplementary unit type</th><th scope="col">Original commitment period</th>\
-            <th scope="col">Applicable commitment period</th><th scope="col">Project</th>\
+            <th scope="col">Supp. unit type</th><th scope="col">Original period</th>\
+            <th scope="col">Applicable period</th><th scope="col">Project</th>\
             <th scope="col" class="n">First serial</th><th scope="col" class="n">Last serial</th>\
             <th scope="col" class="n">Quantity</th></tr>
             </thead>

@@ -43,7 +43,8 @@ struct AttestationSignatureLine: Hashable, Sendable {
         guard fields[2] == version else {
             throw .unsupportedFormatVersion(String(fields[2].prefix(20)))
         }
-        guard fields[3].hasPrefix("alg="), let algorithm = AttestationAlgorithm(rawValue: String(fields[3].dropFirst(4)))
+        guard fields[3].hasPrefix("alg="),
+            let algorithm = AttestationAlgorithm(rawValue: String(fields[3].dropFirst(4)))
         else { throw .malformedSignatureLine("unknown algorithm '\(fields[3].prefix(40))'") }
         let key = String(fields[4].dropFirst(4))
         guard fields[4].hasPrefix("key="), key.utf8.count == 16,
@@ -51,7 +52,7 @@ struct AttestationSignatureLine: Hashable, Sendable {
         else { throw .malformedSignatureLine("the key id is not 16 lower-case hex digits") }
         let encoded = String(fields[5].dropFirst(4))
         guard fields[5].hasPrefix("sig="), let signature = Data(base64Encoded: encoded), !signature.isEmpty,
-            true
+            signature.base64EncodedString() == encoded
         else { throw .malformedSignatureLine("the signature is not canonical base64") }
         return Self(algorithm: algorithm, keyIdentifier: key, signature: Array(signature))
     }

@@ -6,9 +6,8 @@ import Foundation
 /// differently through formatters. The proleptic Gregorian arithmetic is done here (days-from-civil, H. Hinnant)
 /// rather than by Foundation's formatters so that the canonical text cannot change with a platform or locale.
 enum AttestationTime {
-    /// The instants an attestation can hold: four-digit years from 1970 on.
-    static let earliest = Date(timeIntervalSince1970: 0)
-    static let latest = Date(timeIntervalSince1970: 253_402_300_799)  // 9999-12-31T23:59:59Z
+    /// The instants an attestation can hold, in seconds since 1970: four-digit years, up to 9999-12-31T23:59:59Z.
+    static let representable: ClosedRange<TimeInterval> = 0...253_402_300_799
 
     /// `date` without its fraction of a second (towards the past, so an instant never moves later).
     static func wholeSeconds(_ date: Date) -> Date {

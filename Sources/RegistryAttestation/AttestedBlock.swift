@@ -45,7 +45,8 @@ public struct AttestedBlock: Hashable, Sendable, Codable {
         let quantity = try container.decode(Int64.self, forKey: .quantity)
         project = try container.decodeIfPresent(Int.self, forKey: .project)
         do { range = try SerialRange(start, end) } catch {
-            throw DecodingError.dataCorruptedError(forKey: .serialEnd, in: container, debugDescription: error.description)
+            throw DecodingError.dataCorruptedError(
+                forKey: .serialEnd, in: container, debugDescription: error.description)
         }
         guard range.count == quantity else {
             throw DecodingError.dataCorruptedError(

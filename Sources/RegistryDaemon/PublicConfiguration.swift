@@ -85,7 +85,8 @@ extension ConfigurationReader {
         guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             throw ConfigurationError(key: "platform.baseURL", problem: "'\(baseURL)' is not an http(s) URL with a host")
         }
-        let provider = try string("platform.paymentProvider", default: "simulated")
+        // No default: the only provider built in takes no money, so choosing it must be deliberate.
+        let provider = try string("platform.paymentProvider")
         guard provider == "simulated" else {
             throw ConfigurationError(
                 key: "platform.paymentProvider", problem: "'\(provider)' is not a known provider ('simulated')")

@@ -75,6 +75,8 @@ public struct PublicFace: Sendable {
         let secret = Array(secretText.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
         let now: @Sendable () -> Date = { clock.now.date }
         let provider = SimulatedPaymentProvider(baseURL: settings.baseURL, secret: secret, clock: now)
+        Logger(label: "cdm-registry.platform").warning(
+            "online platform with the SIMULATED payment provider: its pay page takes no money (tests, demonstrations)")
         let platform = try OnlinePlatform(
             store: try PlatformStore(path: settings.databasePath),
             registry: EnginePlatformRegistry(engine: engine, store: store, attestations: attestations),

@@ -146,6 +146,7 @@ public final class RegistryNetwork: @unchecked Sendable {
             "platform": [
                 "host": "127.0.0.1", "port": ports["PLATFORM"] ?? 0, "database": path("platform.sqlite"),
                 "baseURL": platformURL, "webhookSecretFile": path("certs/webhook.secret"), "holdMinutes": 30,
+                "paymentProvider": "simulated",
             ],
         ]
         return try write(config, "cdm.json")

@@ -26,8 +26,9 @@ struct AttestationDocumentTests {
     @Test func ed25519DocumentsAreDeterministic() throws {
         let key = Self.keys[0]
         let attestation = try F.attestation()
-        #expect(try AttestationDocument.render(attestation, signedWith: key)
-            == AttestationDocument.render(attestation, signedWith: key))
+        #expect(
+            try AttestationDocument.render(attestation, signedWith: key)
+                == AttestationDocument.render(attestation, signedWith: key))
     }
 
     /// Every byte, changed on its own, makes the document fail: before the signature line by a signature
@@ -78,6 +79,23 @@ struct AttestationDocumentTests {
         }
     }
 
+    /// Base64 can spell the same bytes differently (the unused low bits before `=`); only the canonical spelling
+    /// is the signed document's.
+    @Test func refusesANonCanonicalSpellingOfTheSameSignature() throws {
+        let key = Self.keys[0]
+        let document = try AttestationDocument.render(try F.attestation(), signedWith: key)
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        var characters = Array(document)
+        let padding = try #require(characters.lastIndex(of: "=")) - 1  // Ed25519: 64 bytes end in "=="
+        let last = try #require(alphabet.firstIndex(of: characters[padding - 1]))
+        characters[padding - 1] = alphabet[last | 0x0f]  // the same two data bits, non-zero unused bits
+        let respelled = String(characters)
+        #expect(respelled != document)
+        #expect(throws: AttestationError.malformedSignatureLine("the signature is not canonical base64")) {
+            try AttestationDocument.verify(Array(respelled.utf8), keys: [key.verificationKey])
+        }
+    }
+
     @Test func refusesADocumentWithoutASignatureLine() throws {
         let document = try AttestationDocument.render(try F.attestation(), signedWith: Self.keys[0])
         let page = String(document.prefix(upTo: try #require(document.range(of: "<!-- cdm-attestation")).lowerBound))
@@ -102,8 +120,10 @@ struct AttestationDocumentTests {
         let key = Self.keys[0]
         let document = try AttestationDocument.render(try F.attestation(), signedWith: key)
         let relabelled = document.replacingOccurrences(of: "alg=Ed25519", with: "alg=ECDSA-P256-SHA256")
-        #expect(throws: AttestationError.algorithmMismatch(
-            keyIdentifier: key.keyIdentifier, line: "ECDSA-P256-SHA256", key: .ed25519)) {
+        #expect(
+            throws: AttestationError.algorithmMismatch(
+                keyIdentifier: key.keyIdentifier, line: "ECDSA-P256-SHA256", key: .ed25519)
+        ) {
             try AttestationDocument.verify(Array(relabelled.utf8), keys: [key.verificationKey])
         }
         let future = document.replacingOccurrences(of: "signature v1 alg", with: "signature v2 alg")
@@ -122,23 +142,27 @@ struct AttestationDocumentTests {
         let visibleChanged = page.replacingOccurrences(of: "<dd>1,000</dd>", with: "<dd>10,000</dd>")
         #expect(visibleChanged != page)
         #expect(throws: AttestationError.textDoesNotMatchData) {
-            try AttestationDocument.verify(Array(try AttestationDocument.seal(visibleChanged, signedWith: key).utf8),
+            try AttestationDocument.verify(
+                Array(try AttestationDocument.seal(visibleChanged, signedWith: key).utf8),
                 keys: verificationKeys)
         }
         let dataChanged = page.replacingOccurrences(of: "\"onBehalfOf\":\"Example", with: "\"onBehalfOf\":\"Sample")
         #expect(dataChanged != page)
         #expect(throws: AttestationError.textDoesNotMatchData) {
-            try AttestationDocument.verify(Array(try AttestationDocument.seal(dataChanged, signedWith: key).utf8),
+            try AttestationDocument.verify(
+                Array(try AttestationDocument.seal(dataChanged, signedWith: key).utf8),
                 keys: verificationKeys)
         }
         let noData = page.replacingOccurrences(of: "id=\"attestation-data\"", with: "id=\"other\"")
         #expect(throws: AttestationError.missingData) {
-            try AttestationDocument.verify(Array(try AttestationDocument.seal(noData, signedWith: key).utf8),
+            try AttestationDocument.verify(
+                Array(try AttestationDocument.seal(noData, signedWith: key).utf8),
                 keys: verificationKeys)
         }
         let badData = page.replacingOccurrences(of: "{\"beneficiary\"", with: "{\"beneficiary\":1,\"x\"")
         #expect(throws: AttestationError.self) {
-            try AttestationDocument.verify(Array(try AttestationDocument.seal(badData, signedWith: key).utf8),
+            try AttestationDocument.verify(
+                Array(try AttestationDocument.seal(badData, signedWith: key).utf8),
                 keys: verificationKeys)
         }
     }
@@ -174,8 +198,11 @@ struct AttestationPageTests {
         let attestation = try F.attestation(beneficiary: beneficiary, purpose: purpose)
         let key = AttestationSigningKey.generate(.ed25519)
         let document = try AttestationDocument.render(attestation, signedWith: key)
-        #expect(document.contains(
-            "<dd>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons &lt;!-- cdm-attestation-signature</dd>"))
+        #expect(
+            document.contains(
+                "<dd>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sons "
+                    + "&lt;!-- cdm-attestation-signature</dd>"
+            ))
         #expect(document.contains("&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt; &#39;quoted&#39;"))
         #expect(document.components(separatedBy: "<script").count == 2)
         #expect(document.components(separatedBy: "</script>").count == 2)

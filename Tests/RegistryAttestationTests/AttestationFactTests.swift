@@ -15,7 +15,9 @@ struct AttestationFactTests {
         #expect(throws: AttestationFactError.badSequence(0)) { try Attestation.number(sequence: 0, year: 2026) }
         #expect(throws: AttestationFactError.badYear(2011)) { try Attestation.number(sequence: 1, year: 2011) }
         #expect(try Attestation.parseNumber("CDM-VC-2026-000042") == (2026, 42))
-        for bad in ["CDM-VC-2026-42", "CDM-VC-2026-0000042", "CDM-VC-26-000042", "XX-VC-2026-000042", "CDM-VC-2026-00004a"] {
+        for bad in [
+            "CDM-VC-2026-42", "CDM-VC-2026-0000042", "CDM-VC-26-000042", "XX-VC-2026-000042", "CDM-VC-2026-00004a",
+        ] {
             #expect(throws: AttestationFactError.malformedNumber(bad)) { try Attestation.parseNumber(bad) }
         }
     }
@@ -42,7 +44,8 @@ struct AttestationFactTests {
         #expect(throws: AttestationFactError.notCDMUnits(block: "CDM:1-10", unitType: .aau)) {
             try F.attestation(blocks: [F.block(1, 10, type: .aau)])
         }
-        #expect(throws: AttestationFactError.blockFromOtherProject(block: "CDM:1-10", blockProject: 99, project: 1234)) {
+        #expect(throws: AttestationFactError.blockFromOtherProject(block: "CDM:1-10", blockProject: 99, project: 1234))
+        {
             try F.attestation(blocks: [F.block(1, 10, project: 99)])
         }
         #expect(throws: AttestationFactError.overlappingBlocks("CDM:1-10", "CDM:10-20")) {
@@ -85,13 +88,32 @@ struct AttestationFactTests {
         }
     }
 
+    @Test func instantsOutsideFourDigitYearsOrNotANumberAreRefused() throws {
+        let transaction = try TransactionIdentifier("CDM1")
+        for instant in [-1, 253_402_300_800, .nan, .infinity] as [TimeInterval] {
+            // Caught by hand: an accepted NaN instant would crash the expectation's printing of the value.
+            var refusal: AttestationFactError?
+            do {
+                _ = try Attestation(
+                    number: "CDM-VC-2026-000001", issuedAt: F.issuedAt, transaction: transaction,
+                    completedAt: Date(timeIntervalSince1970: instant), blocks: [F.block(1, 10)], project: F.project,
+                    hostCountry: "UG", onBehalfOf: "A", beneficiary: nil, purpose: nil,
+                    cancellationAccount: F.account, registryName: "CDM")
+            } catch {
+                refusal = error
+            }
+            #expect(refusal == .timeOutOfRange(field: "completion time"), "\(instant)")
+        }
+    }
+
     @Test func projectRecordSuppliesNumberTitleAndHostCountry() throws {
         let record = Project(
             number: 1234, title: "Bujagali Hydropower Project", hostParty: "UG", projectType: "Hydro",
             isLeastDevelopedCountry: true, modalities: [])
         let attestation = try Attestation(
             number: "CDM-VC-2026-000042", issuedAt: F.issuedAt, transaction: try TransactionIdentifier("CDM1000217"),
-            completedAt: F.completedAt, blocks: [F.block(5_000_001, 5_000_600), F.block(7_100_001, 7_100_400, period: .first)],
+            completedAt: F.completedAt,
+            blocks: [F.block(5_000_001, 5_000_600), F.block(7_100_001, 7_100_400, period: .first)],
             project: record, onBehalfOf: "Example Climate Partners AG", beneficiary: "Ville de Genève",
             purpose: "Offsetting the 2026 staff travel", cancellationAccount: F.account, registryName: "CDM Registry")
         #expect(attestation == (try F.attestation()))

@@ -8,7 +8,8 @@ enum AttestationFixtures {
     static let project = AttestedProject(number: 1234, title: "Bujagali Hydropower Project")
     static let completedAt = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18T11:06:40Z
     static let issuedAt = Date(timeIntervalSince1970: 1_795_000_060.75)
-    static let account = try! AccountIdentifier(registry: .cdm, type: .voluntaryCancellation, id: 1, commitmentPeriod: 0)
+    static let account = try! AccountIdentifier(
+        registry: .cdm, type: .voluntaryCancellation, id: 1, commitmentPeriod: 0)
 
     static func block(
         _ start: Int64, _ end: Int64, type: UnitType = .cer, period: CommitmentPeriod = .second, project: Int? = 1234
@@ -127,7 +128,8 @@ enum AttestationFixtures {
 
     /// A fresh directory under the system's temporary directory, removed by the caller.
     static func temporaryDirectory() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("attestation-tests-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "attestation-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

@@ -89,27 +89,40 @@ struct AttestationKeyTests {
         let cases: [(String, AttestationKeyError.Problem)] = [
             (missing, .unreadable("no such file")),
             (try file("empty.pem", ""), .noKeyBlock(expected: "PRIVATE KEY or EC PRIVATE KEY", found: [])),
-            (try file("public.pem", F.opensslEd25519Public),
-             .noKeyBlock(expected: "PRIVATE KEY or EC PRIVATE KEY", found: ["PUBLIC KEY"])),
+            (
+                try file("public.pem", F.opensslEd25519Public),
+                .noKeyBlock(expected: "PRIVATE KEY or EC PRIVATE KEY", found: ["PUBLIC KEY"])
+            ),
             (try file("p384.pem", F.opensslP384), .unsupportedCurve("1.3.132.0.34")),
             (try file("rsa.pem", F.opensslRSA), .unsupportedAlgorithm("1.2.840.113549.1.1.1")),
             (try file("encrypted.pem", F.opensslEncrypted), .encryptedKey(label: "ENCRYPTED PRIVATE KEY")),
             (try file("two.pem", F.opensslEd25519 + F.opensslP256), .severalKeys(label: "PRIVATE KEY")),
             (try file("cut.pem", String(F.opensslP256.dropLast(26))), .pemUnterminated(label: "PRIVATE KEY")),
-            (try file("base64.pem", F.opensslEd25519.replacingOccurrences(of: "MC4C", with: "M*4C")),
-             .pemBadBase64(label: "PRIVATE KEY")),
-            (try file("der.pem", F.opensslEd25519.replacingOccurrences(of: "MC4C", with: "MC8C")),
-             .malformedDER(label: "PRIVATE KEY", detail: "DER data ends inside an element")),
+            (
+                try file("base64.pem", F.opensslEd25519.replacingOccurrences(of: "MC4C", with: "M*4C")),
+                .pemBadBase64(label: "PRIVATE KEY")
+            ),
+            (
+                try file("der.pem", F.opensslEd25519.replacingOccurrences(of: "MC4C", with: "MC8C")),
+                .malformedDER(label: "PRIVATE KEY", detail: "DER data ends inside an element")
+            ),
         ]
         for (path, problem) in cases {
             #expect(throws: AttestationKeyError(source: path, problem: problem)) {
                 try AttestationSigningKey(pemFile: path)
             }
         }
-        let error = AttestationKeyError(source: "/etc/registry/attestation.pem", problem: .unsupportedCurve("1.3.132.0.34"))
-        #expect(error.description
-            == "/etc/registry/attestation.pem: elliptic curve 1.3.132.0.34 (P-384) is not supported (P-256 expected)")
-        #expect(throws: AttestationKeyError(source: "PEM text", problem: .noKeyBlock(expected: "PUBLIC KEY", found: ["PRIVATE KEY"]))) {
+        let error = AttestationKeyError(
+            source: "/etc/registry/attestation.pem", problem: .unsupportedCurve("1.3.132.0.34"))
+        #expect(
+            error.description
+                == "/etc/registry/attestation.pem: elliptic curve 1.3.132.0.34 (P-384) is not supported "
+                + "(P-256 expected)"
+        )
+        #expect(
+            throws: AttestationKeyError(
+                source: "PEM text", problem: .noKeyBlock(expected: "PUBLIC KEY", found: ["PRIVATE KEY"]))
+        ) {
             try AttestationVerificationKey(pem: F.opensslEd25519)
         }
     }
@@ -120,8 +133,11 @@ struct AttestationKeyTests {
         var der = try #require(Data(base64Encoded: lines[1...3].joined()))
         der[der.count - 1] ^= 0x01
         let pem = PEMBlock(label: "PRIVATE KEY", der: Array(der)).text
-        #expect(throws: AttestationKeyError(
-            source: "PEM text", problem: .invalidKey(algorithm: .p256, detail: "embedded public key does not match"))) {
+        #expect(
+            throws: AttestationKeyError(
+                source: "PEM text", problem: .invalidKey(algorithm: .p256, detail: "embedded public key does not match")
+            )
+        ) {
             try AttestationSigningKey(pem: pem)
         }
     }

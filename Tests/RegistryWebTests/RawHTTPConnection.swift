@@ -8,7 +8,7 @@ import Foundation
 
 /// A bare TCP connection to 127.0.0.1 for what an HTTP client library will not send: garbage, oversized heads,
 /// several requests on one connection. Blocking, with a receive timeout, for tests only.
-final class RawHTTPConnection {
+final class RawHTTPConnection: @unchecked Sendable {
     private let socketDescriptor: Int32
     private var buffer: [UInt8] = []
 
@@ -51,6 +51,23 @@ final class RawHTTPConnection {
     deinit { close(socketDescriptor) }
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
+
+    /// One response, read on a dispatch thread: a blocking read on the test's own (cooperative) thread could starve
+    /// the server under test of the threads it answers on.
+    func response(isHead: Bool = false) async throws -> Response {
+        try await Self.offCooperativePool { try self.readResponse(isHead: isHead) }
+    }
+
+    /// Whether the peer closes the connection (waiting up to the receive timeout), read on a dispatch thread.
+    func closesConnection() async -> Bool {
+        (try? await Self.offCooperativePool { self.isClosedByPeer() }) ?? false
+    }
+
+    private static func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+        }
+    }
 
     func send(_ bytes: [UInt8]) throws {
         var sent = 0

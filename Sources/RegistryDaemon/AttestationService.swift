@@ -58,8 +58,9 @@ public actor AttestationService {
         }
         let holder = try store.account(request.reservation.from)?.name ?? request.reservation.from.description
         let issuedAt = clock.now.date
-        let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: issuedAt)
-            .year ?? 2000
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        let year = calendar.component(.year, from: issuedAt)
         return try store.issueAttestation(for: transaction) { sequence in
             let number = try Attestation.number(sequence: Int(sequence), year: year)
             let attestation = try Attestation(
@@ -94,12 +95,6 @@ public actor AttestationService {
         }
         if issued > 0 { logger.notice("attestations: issued \(issued) missing at start-up") }
         return issued
-    }
-
-    /// What a check of a document found.
-    public struct Verification: Sendable {
-        public var attestation: Attestation
-        public var keyIdentifier: String
     }
 
     /// Checks the signature, then the ledger: the store issued exactly this document for a completed voluntary

@@ -27,8 +27,10 @@ struct EnginePlatformRegistry: PlatformRegistry {
         }
     }
 
-    func releaseHeld(_ hold: TransactionIdentifier, quantity: Int64) async throws(PlatformRegistryError) {
-        do { try await engine.releaseHold(hold, quantity: quantity) } catch {
+    func releaseHeld(_ hold: TransactionIdentifier, quantity: Int64, reference: String) async
+        throws(PlatformRegistryError) -> Int64
+    {
+        do { return try await engine.releaseHold(hold, quantity: quantity, reference: reference) } catch {
             throw PlatformRegistryError(error.description)
         }
     }

@@ -47,19 +47,40 @@ extension RegistryEngine {
     }
 
     /// Gives `quantity` units of a hold (all of it when nil) back to the account they came from; returns how many.
+    ///
+    /// With a `reference` the release happens once: asked again with the same reference (a caller that crashed
+    /// before recording the answer), it returns what the first release gave back and changes nothing. The
+    /// reference is kept in the journal with the split that made the release.
     @discardableResult
-    public func releaseHold(_ id: TransactionIdentifier, quantity: Int64? = nil) async throws(EngineError) -> Int64 {
+    public func releaseHold(_ id: TransactionIdentifier, quantity: Int64? = nil, reference: String? = nil)
+        async throws(EngineError) -> Int64
+    {
+        if let reference {
+            guard !referencesStarting.contains(reference) else {
+                throw .invalidRequest("a release for \(reference) is being made; ask again shortly")
+            }
+            let earlier: ReservationSplit?
+            do { earlier = try store.reservationSplit(referenced: reference, from: id) } catch {
+                throw .store("\(error)")
+            }
+            if let earlier { return earlier.quantity }
+            referencesStarting.insert(reference)
+        }
+        defer { if let reference { referencesStarting.remove(reference) } }
         let held = try heldReservation(id)
         let count = quantity ?? held.quantity
         guard count > 0, count <= held.quantity else {
             throw .ledger(.insufficientReserved(id, requested: count, available: held.quantity))
         }
-        if count == held.quantity {
+        if count == held.quantity, reference == nil {
             try await performSteps([.release(id)], event: "release hold \(id)")
         } else {
             let part = try nextIdentifier()
             try await performSteps(
-                [.splitReservation(ReservationSplit(from: id, into: part, quantity: count)), .release(part)],
+                [
+                    .splitReservation(ReservationSplit(from: id, into: part, quantity: count, reference: reference)),
+                    .release(part),
+                ],
                 event: "release \(count) of hold \(id)")
         }
         return count

@@ -119,15 +119,20 @@ extension OnlinePlatform {
                 return
             }
             for offer in pending {
+                // The reference names the release by what was confirmed before it: it stays the same until this
+                // release is recorded, so a retry after a crash is answered from the registry's journal.
+                let released: Int64
                 do {
-                    try await registry.releaseHeld(offer.units.hold, quantity: offer.releasing)
+                    released = try await registry.releaseHeld(
+                        offer.units.hold, quantity: offer.releasing,
+                        reference: "offer-\(offer.id)-after-\(offer.released)")
                 } catch {
                     logger.warning(
                         "offer \(offer.id): release of \(offer.releasing) units failed, will retry: \(error)")
                     continue
                 }
-                do { try store.confirmRelease(offer: offer.id, quantity: offer.releasing) } catch {
-                    logger.error("offer \(offer.id): release of \(offer.releasing) units not recorded: \(error)")
+                do { try store.confirmRelease(offer: offer.id, quantity: min(released, offer.releasing)) } catch {
+                    logger.error("offer \(offer.id): release of \(released) units not recorded: \(error)")
                 }
             }
         }

@@ -95,7 +95,10 @@ public final class OnlinePlatform: Sendable {
     }
 
     private func releaseUnrecorded(_ units: HeldUnits) async {
-        do { try await registry.releaseHeld(units.hold, quantity: units.quantity) } catch {
+        do {
+            _ = try await registry.releaseHeld(
+                units.hold, quantity: units.quantity, reference: "hold-\(units.hold)-unrecorded")
+        } catch {
             logger.error("hold \(units.hold) of \(units.quantity) units has no offer and was not released: \(error)")
         }
     }

@@ -13,7 +13,10 @@ public protocol PlatformRegistry: Sendable {
     func holdUnits(_ request: HoldRequest) async throws(PlatformRegistryError) -> HeldUnits
 
     /// Gives `quantity` units of a hold back to their account (an offer withdrawn or expired with units unsold).
-    func releaseHeld(_ hold: TransactionIdentifier, quantity: Int64) async throws(PlatformRegistryError)
+    /// Idempotent per `reference`: asked again with it, the registry changes nothing and returns what the first
+    /// request released (which may be less than `quantity` if more was added to the release meanwhile).
+    func releaseHeld(_ hold: TransactionIdentifier, quantity: Int64, reference: String) async
+        throws(PlatformRegistryError) -> Int64
 
     /// Voluntarily cancels `quantity` units of a hold (type 4 into 230, through the ITL) for a paid order.
     /// Idempotent per `order`: asking again for the same order returns the transaction started the first time.

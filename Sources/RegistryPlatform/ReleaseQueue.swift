@@ -1,7 +1,8 @@
 /// Runs the platform's release passes one at a time.
 ///
-/// Why: `releaseHeld` has no idempotency key, so two passes reading the same pending quantity at once would release
-/// it twice. Each pass re-reads what is pending after the previous one confirmed its releases.
+/// Why: two passes reading the same pending quantity at once would ask for the same release twice (the registry
+/// would answer the second from its journal, but the order of confirmations would be muddled). Each pass re-reads
+/// what is pending after the previous one confirmed its releases.
 actor ReleaseQueue {
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []

@@ -117,3 +117,23 @@ import Testing
         await #expect(throws: EngineError.self) { try await fixture.engine.releaseHold(transfer.identifier) }
     }
 }
+
+/// A release asked again with its reference (the platform crashed before recording the answer) releases nothing.
+@Suite struct EngineHoldReleaseReferenceTests {
+    @Test("a release with a reference happens once; the answer repeats the first release")
+    func releaseOnce() async throws {
+        let fixture = try await EngineFixture()
+        let issuance = try await fixture.issue(count: 100)
+        _ = try await fixture.forward(60, of: issuance, to: EngineFixture.holder)
+        let hold = try await fixture.engine.hold(EngineFixture.holder, quantity: 50)
+        #expect(try await fixture.engine.releaseHold(hold.transaction, quantity: 20, reference: "offer-1-after-0") == 20)
+        #expect(try await fixture.engine.releaseHold(hold.transaction, quantity: 25, reference: "offer-1-after-0") == 20)
+        #expect(try fixture.balance(EngineFixture.holder) == 30)
+        #expect(try fixture.store.reservation(hold.transaction)?.quantity == 30)
+        #expect(try await fixture.engine.releaseHold(hold.transaction, quantity: 30, reference: "offer-1-after-20") == 30)
+        #expect(try await fixture.engine.releaseHold(hold.transaction, quantity: 30, reference: "offer-1-after-20") == 30)
+        #expect(try fixture.balance(EngineFixture.holder) == 60)
+        #expect(try fixture.store.reservation(hold.transaction) == nil)
+        try fixture.expectVerified()
+    }
+}

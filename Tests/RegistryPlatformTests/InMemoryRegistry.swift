@@ -22,6 +22,8 @@ actor InMemoryRegistry: PlatformRegistry {
     private(set) var holds: [TransactionIdentifier: Hold] = [:]
     private(set) var cancelledPerHold: [TransactionIdentifier: Int64] = [:]
     private(set) var releasedPerHold: [TransactionIdentifier: Int64] = [:]
+    /// What each release reference released: a repeated reference releases nothing again.
+    private var releaseReferences: [String: Int64] = [:]
     private(set) var cancellations: [String: Cancellation] = [:]
     private(set) var cancelHeldCalls = 0
     private var outcomes: [TransactionIdentifier: CancellationOutcome] = [:]
@@ -71,7 +73,10 @@ actor InMemoryRegistry: PlatformRegistry {
             vintage: fact.vintage)
     }
 
-    func releaseHeld(_ hold: TransactionIdentifier, quantity: Int64) async throws(PlatformRegistryError) {
+    func releaseHeld(_ hold: TransactionIdentifier, quantity: Int64, reference: String) async
+        throws(PlatformRegistryError) -> Int64
+    {
+        if let earlier = releaseReferences[reference] { return earlier }
         guard var held = holds[hold], quantity > 0, quantity <= held.remaining else {
             throw PlatformRegistryError("hold \(hold) cannot release \(quantity) units")
         }
@@ -79,6 +84,8 @@ actor InMemoryRegistry: PlatformRegistry {
         holds[hold] = held
         free[held.account, default: 0] += quantity
         releasedPerHold[hold, default: 0] += quantity
+        releaseReferences[reference] = quantity
+        return quantity
     }
 
     func cancelHeld(_ request: HeldCancellationRequest) async throws(PlatformRegistryError) -> TransactionIdentifier {

@@ -189,11 +189,14 @@ public struct ReservationSplit: Hashable, Sendable, Codable {
     public var into: TransactionIdentifier
     /// Taken from `from` in take order; all of it deletes `from`.
     public var quantity: Int64
+    /// The caller's idempotency key (the platform's release), kept in the journal entry; the ledger ignores it.
+    public var reference: String?
 
-    public init(from: TransactionIdentifier, into: TransactionIdentifier, quantity: Int64) {
+    public init(from: TransactionIdentifier, into: TransactionIdentifier, quantity: Int64, reference: String? = nil) {
         self.from = from
         self.into = into
         self.quantity = quantity
+        self.reference = reference
     }
 }
 

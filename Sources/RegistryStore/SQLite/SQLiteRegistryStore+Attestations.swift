@@ -139,6 +139,30 @@ extension SQLiteRegistryStore {
         }
     }
 
+    /// The split of `hold` made with `reference` (a release the platform asked for), if any, newest first.
+    public func reservationSplit(referenced reference: String, from hold: TransactionIdentifier) throws
+        -> ReservationSplit?
+    {
+        try read { db in
+            let needle = String(decoding: try JSONEncoder().encode(reference), as: UTF8.self)
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT \(SQLiteJournal.rowSelection) FROM journal
+                    WHERE kind = 'splitReservation' AND instr(CAST(payload AS TEXT), ?) > 0 ORDER BY sequence DESC
+                    """, arguments: [needle])
+            while let row = try rows.next() {
+                let record = try SQLiteJournal.record(from: try SQLiteJournal.journalRow(from: row))
+                if case .splitReservation(let split) = record.entry.command, split.reference == reference,
+                    split.from == hold
+                {
+                    return split
+                }
+            }
+            return nil
+        }
+    }
+
     static func attestationRecord(_ row: Row) throws -> AttestationRecord {
         AttestationRecord(
             number: row["number"], sequence: row["sequence"],

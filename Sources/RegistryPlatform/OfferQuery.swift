@@ -1,5 +1,6 @@
 import Foundation
 import RegistryCore
+import RegistryWeb
 
 /// The offers listing's query string (`/?type=...&host=...&sort=price&order=desc&page=2`) read into an
 /// `OfferFilter`: GET parameters so that a filtered listing is a link one can share or bookmark.
@@ -81,24 +82,7 @@ struct OfferQuery {
         var parameters = values.filter { !$0.value.isEmpty }
         parameters["page"] = String(page)
         return "/?"
-            + parameters.sorted { $0.key < $1.key }.map { "\(Self.encode($0.key))=\(Self.encode($0.value))" }
-            .joined(separator: "&")
-    }
-
-    /// Percent-encodes a query component (unreserved characters kept as they are, RFC 3986 section 2.3).
-    static func encode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(UnicodeScalar(byte))
-            default:
-                let hex = Array("0123456789ABCDEF".utf8)
-                out += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0xf)]], as: UTF8.self)
-            }
-        }
-        return out
+            + parameters.sorted { $0.key < $1.key }
+            .map { "\(URLEncoding.encode($0.key))=\(URLEncoding.encode($0.value))" }.joined(separator: "&")
     }
 }

@@ -1,5 +1,5 @@
 /// Percent-decoding for request targets and `application/x-www-form-urlencoded` (WHATWG URL standard, 5.1).
-enum URLEncoding {
+public enum URLEncoding {
     /// Why a percent-encoded string could not be decoded.
     enum Failure: Error, Hashable, Sendable {
         case badEscape(String)
@@ -55,7 +55,7 @@ enum URLEncoding {
     }
 
     /// Percent-encodes everything but unreserved characters (RFC 3986 2.3), for links built from values.
-    static func encode(_ text: String) -> String {
+    public static func encode(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
             switch byte {

@@ -74,6 +74,17 @@ public actor AttestationService {
         }
     }
 
+    /// The final-transaction listener's call: issues, and logs (never throws) what stops an attestation.
+    public func issueAfterCompletion(of transaction: TransactionIdentifier) {
+        do {
+            if let record = try issue(for: transaction) {
+                logger.info("attestation \(record.number) issued for \(transaction)")
+            }
+        } catch {
+            logger.error("attestations: \(transaction) not attested: \(error)")
+        }
+    }
+
     /// Issues what is missing (start-up, or a key configured late); returns how many were issued.
     @discardableResult
     public func catchUp() -> Int {
@@ -87,7 +98,13 @@ public actor AttestationService {
                 let waiting = try store.completedCancellationsWithoutAttestation(limit: 200, offset: skipped)
                 if waiting.isEmpty { break }
                 for record in waiting {
-                    if try issue(for: record.identifier) != nil { issued += 1 } else { skipped += 1 }
+                    do {
+                        if try issue(for: record.identifier) != nil { issued += 1 } else { skipped += 1 }
+                    } catch {
+                        // One that cannot be attested (logged) must not hold up the others.
+                        logger.error("attestations: \(record.identifier) not attested: \(error)")
+                        skipped += 1
+                    }
                 }
             }
         } catch {

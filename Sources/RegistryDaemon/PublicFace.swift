@@ -39,7 +39,7 @@ public struct PublicFace: Sendable {
         await attestations.catchUp()
         await engine.onFinal { id, status in
             guard status == .completed else { return }
-            Task { _ = try? await attestations.issue(for: id) }
+            Task { await attestations.issueAfterCompletion(of: id) }
         }
 
         var reportsHandler: PublicReports?

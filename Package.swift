@@ -124,6 +124,7 @@ let package = Package(
             dependencies: [
                 "RegistryWeb", "RegistryCore", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .testTarget(
             name: "RegistryPlatformTests",

@@ -1,8 +1,6 @@
+import AsyncHTTPClient
 import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
+import NIOCore
 
 /// A payment provider for tests and demonstrations that behaves like a real one on the wire: its pay page (served
 /// by the platform under `/simulated-payments/<id>`) has Pay and Decline buttons, and the result reaches the
@@ -35,7 +33,6 @@ public actor SimulatedPaymentProvider: PaymentProvider {
     private let baseURL: String
     private let signature: WebhookSignature
     private let clock: @Sendable () -> Date
-    private let session: URLSession
 
     /// `baseURL` is the platform's (the pay page and the webhook live there); `secret` is the webhook secret the
     /// platform checks; `clock` signs the timestamps (the platform's own clock in tests that move time).
@@ -45,9 +42,6 @@ public actor SimulatedPaymentProvider: PaymentProvider {
         self.baseURL = base
         self.signature = WebhookSignature(secret: secret)
         self.clock = clock
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 30
-        self.session = URLSession(configuration: configuration)
     }
 
     public var webhookURL: String { "\(baseURL)/payments/webhook" }
@@ -84,15 +78,17 @@ public actor SimulatedPaymentProvider: PaymentProvider {
         var lastProblem = ""
         for attempt in 0..<3 {
             if attempt > 0 { try? await Task.sleep(for: .milliseconds(200 * attempt)) }
-            var request = URLRequest(url: url)
-            request.httpMethod = "POST"
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.setValue(signature.header(for: body, at: clock()), forHTTPHeaderField: WebhookSignature.headerName)
-            request.httpBody = Data(body)
+            // AsyncHTTPClient, not URLSession: its requests never hold a thread of the concurrency pool, which the
+            // platform answering this very webhook may need (in tests both run in one process).
+            var request = HTTPClientRequest(url: url.absoluteString)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: WebhookSignature.headerName, value: signature.header(for: body, at: clock()))
+            request.body = .bytes(ByteBuffer(bytes: body))
             do {
-                let (data, response) = try await session.data(for: request)
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-                let answer = String(decoding: data, as: UTF8.self)
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                let status = Int(response.status.code)
+                let answer = String(buffer: try await response.body.collect(upTo: 1 << 20))
                 if status >= 500 || status == 0 {
                     lastProblem = "HTTP \(status): \(answer)"
                     continue

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Synchronization
 import NIOCore
 import NIOHTTP1
 import RegistryAdmin
@@ -297,9 +298,14 @@ public final class RegistryNetwork: @unchecked Sendable {
     /// A free port below Linux's ephemeral range (32768-60999): outgoing connections of this and other processes
     /// take their local ports from that range, so a port picked there could be taken before the party binds it.
     /// Picked at random and checked by binding it now.
+    /// Ports already given to a network of this process: a port is free until its process binds it, so two
+    /// networks started side by side (the end-to-end suites run in parallel) could otherwise draw the same one.
+    private static let handedOut = Mutex(Set<Int>())
+
     private static func freePort() throws -> Int {
         for _ in 0..<200 {
             let candidate = Int.random(in: 20_000...32_000)
+            guard handedOut.withLock({ $0.insert(candidate).inserted }) else { continue }
             if isFree(candidate) { return candidate }
         }
         throw NetworkError("no free port found in 20000...32000")

@@ -16,8 +16,18 @@ struct HeadlessChromium {
         executable = found
     }
 
-    /// Renders `url` at `width` x `height` CSS pixels into the PNG at `path`; returns the rendered DOM.
-    func capture(_ url: String, to path: String, width: Int = 1100, height: Int = 1400) throws -> String {
+    /// Renders `url` at `width` x `height` CSS pixels into the PNG at `path`; returns the rendered DOM. Chromium
+    /// runs for seconds: it is waited for on a thread of its own, never on one of the few threads that run every
+    /// test's async code (blocking them stalls the other suites running in parallel).
+    func capture(_ url: String, to path: String, width: Int = 1100, height: Int = 1400) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try captureBlocking(url, to: path, width: width, height: height) })
+            }.start()
+        }
+    }
+
+    private func captureBlocking(_ url: String, to path: String, width: Int, height: Int) throws -> String {
         try? FileManager.default.removeItem(atPath: path)
         let common = [
             "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run",

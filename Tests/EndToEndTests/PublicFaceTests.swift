@@ -79,18 +79,18 @@ struct PublicFaceTests {
             // In a real browser: the offers filtered, the completed order, the attestation as printed.
             let browser = try HeadlessChromium()
             let shots = Self.screenshotFolder(network)
-            let filtered = try browser.capture("\(base)/?unit=CER&host=CL&sort=price", to: "\(shots)/offers-filtered.png")
+            let filtered = try await browser.capture("\(base)/?unit=CER&host=CL&sort=price", to: "\(shots)/offers-filtered.png")
             #expect(filtered.contains("Andes Wind") && filtered.contains("4.50"), "\(filtered.prefix(400))")
-            let phone = try browser.capture(
+            let phone = try await browser.capture(
                 "\(base)/offers/\(offerID)", to: "\(shots)/offer-phone.png", width: 390, height: 1100)
             #expect(phone.contains("<label") && phone.contains("Cancelled on behalf of") && phone.contains("Andes Wind Ltd"))
-            let orderDOM = try browser.capture(orderURL, to: "\(shots)/order-completed.png")
+            let orderDOM = try await browser.capture(orderURL, to: "\(shots)/order-completed.png")
             #expect(orderDOM.contains("Download the attestation"), "\(orderDOM.prefix(400))")
             let printed = network.path("attestation-for-browser.html")
             try Data(document.body.utf8).write(to: URL(fileURLWithPath: printed))
-            let attestationDOM = try browser.capture("file://\(printed)", to: "\(shots)/attestation.png")
+            let attestationDOM = try await browser.capture("file://\(printed)", to: "\(shots)/attestation.png")
             #expect(attestationDOM.contains("Jane Doe") && attestationDOM.contains("Flights of 2023"))
-            _ = try browser.capture(
+            _ = try await browser.capture(
                 "\(network.publicReportsURL)/voluntary-cancellations", to: "\(shots)/report-cancellations.png")
 
             // registryctl attestation verify: genuine -> 0; one changed byte -> 1, and it says why.

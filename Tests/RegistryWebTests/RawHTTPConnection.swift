@@ -31,7 +31,9 @@ final class RawHTTPConnection: @unchecked Sendable {
             socketDescriptor = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard socketDescriptor >= 0 else { throw Failure(description: "socket() failed") }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        // Generous: the whole suite runs in parallel on 2 cores, and other suites' set-up (processes, certificates)
+        // can hold the threads the server under test answers on for seconds; only a failure waits this long.
+        var timeout = timeval(tv_sec: 45, tv_usec: 0)
         setsockopt(socketDescriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

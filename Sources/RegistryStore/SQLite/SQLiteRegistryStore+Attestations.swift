@@ -123,19 +123,8 @@ extension SQLiteRegistryStore {
     /// The journal entry that committed `transaction`'s reservation (the units it moved, as they moved), found
     /// from the newest entry back: attestations are made just after completion, so the search stops early.
     public func commitEntry(of transaction: TransactionIdentifier) throws -> JournalRecord? {
-        try read { db in
-            let needle = String(decoding: try JSONEncoder().encode(transaction.rawValue), as: UTF8.self)
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT \(SQLiteJournal.rowSelection) FROM journal
-                    WHERE kind = 'commit' AND instr(CAST(payload AS TEXT), ?) > 0 ORDER BY sequence DESC
-                    """, arguments: [needle])
-            while let row = try rows.next() {
-                let record = try SQLiteJournal.record(from: try SQLiteJournal.journalRow(from: row))
-                if case .commit(let committed) = record.entry.command, committed == transaction { return record }
-            }
-            return nil
+        try newestJournalRecord(kind: "commit", mentioning: transaction.rawValue) { command in
+            if case .commit(let committed) = command { committed == transaction } else { false }
         }
     }
 
@@ -143,21 +132,30 @@ extension SQLiteRegistryStore {
     public func reservationSplit(referenced reference: String, from hold: TransactionIdentifier) throws
         -> ReservationSplit?
     {
+        let record = try newestJournalRecord(kind: "splitReservation", mentioning: reference) { command in
+            if case .splitReservation(let split) = command { split.reference == reference && split.from == hold }
+            else { false }
+        }
+        guard case .splitReservation(let split) = record?.entry.command else { return nil }
+        return split
+    }
+
+    /// The newest journal entry of `kind` whose payload contains `text` as a JSON string and whose command
+    /// `matches`: candidates found by text, confirmed by decoding.
+    private func newestJournalRecord(
+        kind: String, mentioning text: String, matches: (LedgerCommand) -> Bool
+    ) throws -> JournalRecord? {
         try read { db in
-            let needle = String(decoding: try JSONEncoder().encode(reference), as: UTF8.self)
+            let needle = String(decoding: try JSONEncoder().encode(text), as: UTF8.self)
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT \(SQLiteJournal.rowSelection) FROM journal
-                    WHERE kind = 'splitReservation' AND instr(CAST(payload AS TEXT), ?) > 0 ORDER BY sequence DESC
-                    """, arguments: [needle])
+                    WHERE kind = ? AND instr(CAST(payload AS TEXT), ?) > 0 ORDER BY sequence DESC
+                    """, arguments: [kind, needle])
             while let row = try rows.next() {
                 let record = try SQLiteJournal.record(from: try SQLiteJournal.journalRow(from: row))
-                if case .splitReservation(let split) = record.entry.command, split.reference == reference,
-                    split.from == hold
-                {
-                    return split
-                }
+                if matches(record.entry.command) { return record }
             }
             return nil
         }

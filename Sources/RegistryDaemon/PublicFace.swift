@@ -37,7 +37,7 @@ public struct PublicFace: Sendable {
             store: store, signingKey: signingKey, previousKeys: previous.map { [$0] } ?? [],
             registryName: settings.registryName, clock: clock, logger: Logger(label: "cdm-registry.attestation"))
         await attestations.catchUp()
-        await engine.onFinal { id, status in
+        await engine.onFinal(of: [.cancellation]) { id, status in
             guard status == .completed else { return }
             Task { await attestations.issueAfterCompletion(of: id) }
         }

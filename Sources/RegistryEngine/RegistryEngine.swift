@@ -50,7 +50,7 @@ public actor RegistryEngine {
 
     struct Live {
         var machine: Machine
-        var request: TransactionRequest
+        let request: TransactionRequest
         var record: EngineTransactionRecord
     }
 
@@ -67,7 +67,8 @@ public actor RegistryEngine {
 
     /// Tells the sender that the ITL has new messages waiting.
     func wakeSender() { for listener in outboxListeners { listener([.itl]) } }
-    private var finalListeners: [@Sendable (TransactionIdentifier, TransactionStatus) -> Void] = []
+    private var finalListeners:
+        [(flows: Set<TransactionFlow>, call: @Sendable (TransactionIdentifier, TransactionStatus) -> Void)] = []
 
     public init(
         store: SQLiteRegistryStore, configuration: EngineConfiguration, clock: RegistryClock,
@@ -109,9 +110,13 @@ public actor RegistryEngine {
         outboxListeners.append(listener)
     }
 
-    /// Called once with each transaction that reaches a final status, after it is durable.
-    public func onFinal(_ listener: @escaping @Sendable (TransactionIdentifier, TransactionStatus) -> Void) {
-        finalListeners.append(listener)
+    /// Called once with each transaction of one of `flows` that reaches a final status, after it is durable.
+    /// A listener that names its flows costs nothing for the others (no store read to learn a transaction's kind).
+    public func onFinal(
+        of flows: Set<TransactionFlow> = Set(TransactionFlow.allCases),
+        _ listener: @escaping @Sendable (TransactionIdentifier, TransactionStatus) -> Void
+    ) {
+        finalListeners.append((flows, listener))
     }
 
     public var inFlightCount: Int { live.count }
@@ -205,7 +210,8 @@ public actor RegistryEngine {
         record.updatedAt = isNew ? now.date : max(now.date, previousVersion.addingTimeInterval(0.000_001))
         do {
             record.snapshot = try Self.encoder.encode(current.machine.snapshot)
-            record.details = try Self.encoder.encode(request)
+            // The request never changes after creation: its encoding is kept from the first step.
+            if isNew || record.details.isEmpty { record.details = try Self.encoder.encode(request) }
         } catch { throw .store("cannot encode transaction \(id): \(error)") }
         let messages = OutboundMessages(
             registry: configuration.registry, majorVersion: configuration.majorVersion,
@@ -228,7 +234,9 @@ public actor RegistryEngine {
                 ])
             if current.machine.state.isFinal {
                 live[id] = nil
-                if let status = current.machine.state.desStatus { for listener in finalListeners { listener(id, status) } }
+                if let status = current.machine.state.desStatus {
+                    for listener in finalListeners where listener.flows.contains(request.flow) { listener.call(id, status) }
+                }
             } else {
                 live[id] = current
             }

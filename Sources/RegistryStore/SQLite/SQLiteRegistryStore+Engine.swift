@@ -45,8 +45,8 @@ extension SQLiteRegistryStore {
 
     public func engineTransaction(_ identifier: TransactionIdentifier) throws -> EngineTransactionRecord? {
         try read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT * FROM engine_transactions WHERE identifier = ?", arguments: [identifier.rawValue]
+            try db.cachedRow(
+                sql: "SELECT * FROM engine_transactions WHERE identifier = ?", arguments: [identifier.rawValue]
             ).map(Self.transactionRecord)
         }
     }
@@ -133,8 +133,8 @@ extension SQLiteRegistryStore {
     /// The oldest message waiting for `recipient`: the per-peer sender sends them one at a time, in order.
     public func nextOutboxMessage(for recipient: RegistryCode) throws -> OutboxMessage? {
         try read { db in
-            try Row.fetchOne(
-                db, sql: "SELECT * FROM engine_outbox WHERE recipient = ? ORDER BY id LIMIT 1",
+            try db.cachedRow(
+                sql: "SELECT * FROM engine_outbox WHERE recipient = ? ORDER BY id LIMIT 1",
                 arguments: [recipient.rawValue]
             ).map(Self.outboxMessage)
         }
@@ -144,8 +144,8 @@ extension SQLiteRegistryStore {
     public func outboxMessages(for recipient: RegistryCode, limit: Int) throws -> [OutboxMessage] {
         try Self.checkEngineLimit(limit)
         return try read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM engine_outbox WHERE recipient = ? ORDER BY id LIMIT ?",
+            try db.cachedRows(
+                sql: "SELECT * FROM engine_outbox WHERE recipient = ? ORDER BY id LIMIT ?",
                 arguments: [recipient.rawValue, limit]
             ).map(Self.outboxMessage)
         }
@@ -198,13 +198,13 @@ extension SQLiteRegistryStore {
 
     /// The peer acknowledged the message: it leaves the outbox.
     public func acknowledgeOutboxMessage(_ id: Int64) throws {
-        try write { db in try db.execute(sql: "DELETE FROM engine_outbox WHERE id = ?", arguments: [id]) }
+        try write { db in try db.executeCached(sql: "DELETE FROM engine_outbox WHERE id = ?", arguments: [id]) }
     }
 
     /// A delivery attempt failed: count it and record when to try again and why.
     public func recordOutboxFailure(_ id: Int64, error: String, nextAttemptAt: Date) throws {
         try write { db in
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     UPDATE engine_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
                     WHERE id = ?
@@ -235,7 +235,7 @@ extension SQLiteRegistryStore {
     {
         if let record = step.transaction, let expected = step.expectedVersion {
             let stored = try Double.fetchOne(
-                db, sql: "SELECT updated_at FROM engine_transactions WHERE identifier = ?",
+                db.cachedStatement(sql: "SELECT updated_at FROM engine_transactions WHERE identifier = ?"),
                 arguments: [record.identifier.rawValue])
             guard stored == expected?.timeIntervalSince1970 else { throw EngineStepError.stale(record.identifier) }
         }
@@ -247,7 +247,7 @@ extension SQLiteRegistryStore {
         }
         if let record = step.transaction {
             try Self.upsert(record, in: db)
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO engine_events (transaction_id, sequence, at, event, state)
                     VALUES (?, (SELECT COALESCE(MAX(sequence), 0) + 1 FROM engine_events WHERE transaction_id = ?),
@@ -259,11 +259,11 @@ extension SQLiteRegistryStore {
                 ])
         }
         if let acknowledged = step.acknowledgedOutbox {
-            try db.execute(sql: "DELETE FROM engine_outbox WHERE id = ?", arguments: [acknowledged])
+            try db.executeCached(sql: "DELETE FROM engine_outbox WHERE id = ?", arguments: [acknowledged])
         }
         var sent: [OutboxMessage] = []
         for var message in try step.outbox(StepContext(db: db, registryCode: registryCode)) {
-            try db.execute(
+            try db.executeCached(
                 sql: """
                     INSERT INTO engine_outbox (recipient, transaction_id, operation, body, enqueued_at, attempts,
                                                next_attempt_at, last_error)
@@ -289,7 +289,7 @@ extension SQLiteRegistryStore {
     }
 
     private static func upsert(_ record: EngineTransactionRecord, in db: Database) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO engine_transactions (identifier, flow, state, final_status, deadline, peer, quantity,
                                                  snapshot, details, created_at, updated_at)

@@ -4,12 +4,12 @@ import GRDB
 /// runs go into the next SQLite transaction together, one flush for all of them, and each caller is answered only
 /// after the commit that holds its write (acknowledged means durable, as with one commit per message).
 ///
-/// Each write runs in its own savepoint, so a message whose write fails rolls back alone and gets its own error;
-/// a failed commit fails every write of the batch. Writes run one after the other on GRDB's writer queue in the
-/// order they were submitted, each seeing the writes before it, so the outcome is the one-at-a-time outcome; the
-/// flush itself never blocks a Swift concurrency thread. `afterCommit` hooks run on the writer queue in the same
-/// order once the commit succeeded, before the callers resume: what a message triggers (outbound messages) is
-/// queued in commit order and before its caller is answered.
+/// Each write runs in its own savepoint (`Savepoint`, compiled once), so a message whose write fails rolls back
+/// alone and gets its own error; a failed commit fails every write of the batch. Writes run one after the other
+/// on GRDB's writer queue in the order they were submitted, each seeing the writes before it, so the outcome is
+/// the one-at-a-time outcome; the flush itself never blocks a Swift concurrency thread. `afterCommit` hooks run on
+/// the writer queue in the same order once the commit succeeded, before the callers resume: what a message
+/// triggers (outbound messages) is queued in commit order and before its caller is answered.
 final class GroupCommit: Sendable {
     private struct Pending: Sendable {
         /// Runs the write inside the batch's transaction and returns how to finish once the commit is known.
@@ -36,12 +36,7 @@ final class GroupCommit: Sendable {
             let pending = Pending(run: { db in
                 let outcome: Result<T, any Error>
                 do {
-                    var value: T?
-                    try db.inSavepoint {
-                        value = try work(db)
-                        return .commit
-                    }
-                    if let value { outcome = .success(value) } else { outcome = .failure(GroupCommitError.noValue) }
+                    outcome = .success(try Savepoint.run(db) { try work(db) })
                 } catch {
                     outcome = .failure(error)
                 }

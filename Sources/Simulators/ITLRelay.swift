@@ -106,13 +106,20 @@ public actor ITLRelay {
     ) throws -> Decision {
         let transaction = proposal.proposedTransaction
         let blocks = transaction.proposalUnitBlocks.map(\.block)
+        // Each recorded block once, however many proposed blocks it overlaps: 5201 sums what the holder has of
+        // each proposed block, and a recorded block listed twice counted twice (a two-block transfer out of one
+        // recorded block was refused with 5201).
         var holdings: [ITLHolding] = []
+        var seen: Set<ITLHolding> = []
         for block in blocks {
-            holdings += try ITLHoldingsRecord.overlapping(db, block.originatingRegistry, block.range)
+            for holding in try ITLHoldingsRecord.overlapping(db, block.originatingRegistry, block.range)
+            where seen.insert(holding).inserted {
+                holdings.append(holding)
+            }
         }
         let context = ITLCheckContext(
             proposal: proposal, authenticatedSender: sender, registries: registries,
-            identifierAlreadyLogged: try ITLHoldingsRecord.transaction(db, transaction.transactionIdentifier) != nil,
+            identifierAlreadyLogged: try ITLHoldingsRecord.isLogged(db, transaction.transactionIdentifier),
             recordedHoldings: holdings,
             // Only the open transactions reserving one of these serials: all that check 5202 looks at.
             openTransactions: try ITLHoldingsRecord.reservingTransactions(db, overlapping: blocks))
@@ -194,10 +201,7 @@ public actor ITLRelay {
             (false, .completed, .checkedNoDiscrepancy) where !isTransfer:
             do {
                 // Its own savepoint: units not held leave the record exactly as it was.
-                try db.inSavepoint {
-                    try ITLHoldingsRecord.complete(db, entry.identifier, at: now)
-                    return .commit
-                }
+                try Savepoint.run(db) { try ITLHoldingsRecord.complete(db, entry: entry, at: now) }
             } catch ITLRecordError.unitsNotHeld {
                 return Decision(result: .refused([ITLChecks.unitsHeldByTransferring.code]))
             }

@@ -66,6 +66,13 @@ public final class NationalRegistry: Sendable {
                         CREATE TABLE IF NOT EXISTS counter (
                             name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL);
                         """)
+                // Releasing or debiting a proposal's blocks finds them by reservation, not by a scan of every
+                // holding (which grows with every transfer received); added later, so IF NOT EXISTS.
+                try db.execute(
+                    sql: """
+                        CREATE INDEX IF NOT EXISTS holdingByReservation ON holding (reservedBy)
+                            WHERE reservedBy IS NOT NULL
+                        """)
             }
             self.pool = pool
             self.commits = GroupCommit(pool: pool)
@@ -257,18 +264,19 @@ public final class NationalRegistry: Sendable {
         let now = clock()
         let codes: [DESResponseCode] = try {
             if let previous = try Row.fetchOne(
-                db, sql: "SELECT status, responseCodes FROM registryTransaction WHERE identifier = ?",
+                db.cachedStatement(sql: "SELECT responseCodes FROM registryTransaction WHERE identifier = ?"),
                 arguments: [transaction.transactionIdentifier.rawValue])
             {
                 let text: String = previous["responseCodes"]
                 return Self.codes(text)
             }
             let codes = try self.acquiringChecks(db, transaction, accountID: accountID, blocks: blocks, at: now)
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO registryTransaction (identifier, direction, account, blocks, status, responseCodes)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     transaction.transactionIdentifier.rawValue, Direction.incoming.rawValue, accountID ?? 0,
                     try Self.blocksText(blocks), (codes.isEmpty ? TransactionStatus.accepted : .rejected).rawValue,
@@ -306,7 +314,9 @@ public final class NationalRegistry: Sendable {
         let incoming = notification.transactionStatus
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM registryTransaction WHERE identifier = ?", arguments: [id.rawValue]),
+                db.cachedStatement(
+                    sql: "SELECT status, direction, account, blocks FROM registryTransaction WHERE identifier = ?"),
+                arguments: [id.rawValue]),
             let current = TransactionStatus(rawValue: row["status"]),
             let direction = Direction(rawValue: row["direction"])
         else { return reply(.refused([ITLRelay.unknownTransaction])) }
@@ -323,13 +333,12 @@ public final class NationalRegistry: Sendable {
             try Self.setStatus(db, id, incoming)
             return reply(.received)
         case (.outgoing, .proposed, .accepted):
-            try db.execute(sql: "DELETE FROM holding WHERE reservedBy = ?", arguments: [id.rawValue])
+            try db.cachedStatement(sql: "DELETE FROM holding WHERE reservedBy = ?").execute(arguments: [id.rawValue])
             try Self.setStatus(db, id, .completed)
             return reply(.received, [self.notification(id, .completed, party: 1, [])])
         case (.outgoing, .proposed, .rejected), (.outgoing, .proposed, .cancelled),
             (.outgoing, .proposed, .checkedDiscrepancy):
-            try db.execute(
-                sql: "UPDATE holding SET reservedBy = NULL WHERE reservedBy = ?", arguments: [id.rawValue])
+            try Self.release(db, id)
             let outcome: TransactionStatus = incoming == .checkedDiscrepancy ? .terminated : incoming
             try Self.setStatus(
                 db, id, outcome, codes: notification.evaluationResult.map(\.responseCode))
@@ -374,25 +383,7 @@ public final class NationalRegistry: Sendable {
             try pool.write { db in
                 let source = try Self.openSource(db, account)
                 let chosen = try identifier ?? self.nextIdentifier(db)
-                let free = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT * FROM holding WHERE account = ? AND reservedBy IS NULL
-                        ORDER BY originatingRegistry, serialStart
-                        """,
-                    arguments: [account]
-                ).map(Self.block)
-                var remaining = quantity
-                var blocks: [UnitBlock] = []
-                for block in free where remaining > 0 {
-                    if block.quantity <= remaining {
-                        blocks.append(block)
-                        remaining -= block.quantity
-                    } else {
-                        blocks.append(block.with(range: try block.range.split(taking: remaining).taken))
-                        remaining = 0
-                    }
-                }
+                let (blocks, remaining) = try Self.freeBlocks(db, of: account, quantity: quantity)
                 guard remaining == 0 else {
                     throw NationalRegistryError.insufficientUnits(
                         account: account, requested: quantity, available: quantity - remaining)
@@ -422,11 +413,43 @@ public final class NationalRegistry: Sendable {
                 guard status == .proposed, row["direction"] == Direction.outgoing.rawValue else {
                     throw NationalRegistryError.transactionNotOpen(identifier, status: status)
                 }
-                try db.execute(
-                    sql: "UPDATE holding SET reservedBy = NULL WHERE reservedBy = ?", arguments: [identifier.rawValue])
+                try Self.release(db, identifier)
                 try Self.setStatus(db, identifier, .terminated, codes: codes)
             }
         }
+    }
+
+    /// The first `quantity` free units of an account in serial order, the last block cut to fit, and how many
+    /// were missing. Reads only as many rows as it takes (not every block the account ever received).
+    private static func freeBlocks(_ db: Database, of account: Int64, quantity: Int64) throws
+        -> (blocks: [UnitBlock], remaining: Int64)
+    {
+        let free = try Row.fetchCursor(
+            db.cachedStatement(
+                sql: """
+                    SELECT * FROM holding WHERE account = ? AND reservedBy IS NULL
+                    ORDER BY originatingRegistry, serialStart
+                    """),
+            arguments: [account])
+        var remaining = quantity
+        var blocks: [UnitBlock] = []
+        while remaining > 0, let row = try free.next() {
+            let block = try Self.block(row)
+            if block.quantity <= remaining {
+                blocks.append(block)
+                remaining -= block.quantity
+            } else {
+                blocks.append(block.with(range: try block.range.split(taking: remaining).taken))
+                remaining = 0
+            }
+        }
+        return (blocks, remaining)
+    }
+
+    /// Frees the blocks a proposal of this registry reserved (it ended without moving them).
+    private static func release(_ db: Database, _ id: TransactionIdentifier) throws {
+        try db.cachedStatement(sql: "UPDATE holding SET reservedBy = NULL WHERE reservedBy = ?")
+            .execute(arguments: [id.rawValue])
     }
 
     private static func openSource(_ db: Database, _ account: Int64) throws -> NationalRegistryAccount {
@@ -439,39 +462,38 @@ public final class NationalRegistry: Sendable {
     private func recordOutgoing(
         _ db: Database, _ identifier: TransactionIdentifier, account: Int64, blocks: [UnitBlock]
     ) throws {
-        if try Bool.fetchOne(
-            db, sql: "SELECT 1 FROM registryTransaction WHERE identifier = ?", arguments: [identifier.rawValue])
-            ?? false
-        {
-            throw NationalRegistryError.duplicateTransaction(identifier)
-        }
+        if try Self.isRecorded(db, identifier) { throw NationalRegistryError.duplicateTransaction(identifier) }
         for block in blocks { try Self.reserve(db, block, account: account, for: identifier) }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO registryTransaction (identifier, direction, account, blocks, status, responseCodes)
                 VALUES (?, ?, ?, ?, ?, '')
-                """,
+                """
+        ).execute(
             arguments: [
                 identifier.rawValue, Direction.outgoing.rawValue, account, try Self.blocksText(blocks),
                 TransactionStatus.proposed.rawValue,
             ])
     }
 
+    private static func isRecorded(_ db: Database, _ identifier: TransactionIdentifier) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM registryTransaction WHERE identifier = ?"),
+            arguments: [identifier.rawValue]) ?? false
+    }
+
     /// The next unused identifier `<code><n>` from the persisted counter.
     private func nextIdentifier(_ db: Database) throws -> TransactionIdentifier {
-        var value = try Int64.fetchOne(db, sql: "SELECT value FROM counter WHERE name = 'transaction'") ?? 0
+        var value =
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM counter WHERE name = 'transaction'")) ?? 0
         while true {
             let (next, overflow) = value.addingReportingOverflow(1)
             guard !overflow else { throw NationalRegistryError.database("the transaction counter is exhausted") }
             value = next
             let identifier = try TransactionIdentifier("\(code.rawValue)\(value)")
-            let taken =
-                try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM registryTransaction WHERE identifier = ?",
-                    arguments: [identifier.rawValue]) ?? false
-            if !taken {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO counter (name, value) VALUES ('transaction', ?)", arguments: [value])
+            if try !Self.isRecorded(db, identifier) {
+                try db.cachedStatement(sql: "INSERT OR REPLACE INTO counter (name, value) VALUES ('transaction', ?)")
+                    .execute(arguments: [value])
                 return identifier
             }
         }
@@ -543,11 +565,11 @@ public final class NationalRegistry: Sendable {
         throws
     {
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT * FROM holding WHERE originatingRegistry = ? AND serialStart <= ? AND serialEnd >= ?
-                ORDER BY serialStart
-                """,
+            db.cachedStatement(
+                sql: """
+                    SELECT * FROM holding WHERE originatingRegistry = ? AND serialStart <= ? AND serialEnd >= ?
+                    ORDER BY serialStart
+                    """),
             arguments: [block.originatingRegistry.rawValue, block.range.end, block.range.start])
         var held: [UnitBlock] = []
         for row in rows {
@@ -563,9 +585,8 @@ public final class NationalRegistry: Sendable {
             held.allSatisfy({ $0.attributes.unitType == block.attributes.unitType })
         else { throw NationalRegistryError.unitsNotAvailable(account: account, block: block) }
         for piece in held {
-            try db.execute(
-                sql: "DELETE FROM holding WHERE originatingRegistry = ? AND serialStart = ?",
-                arguments: [piece.originatingRegistry.rawValue, piece.range.start])
+            try db.cachedStatement(sql: "DELETE FROM holding WHERE originatingRegistry = ? AND serialStart = ?")
+                .execute(arguments: [piece.originatingRegistry.rawValue, piece.range.start])
             for rest in piece.range.subtracting(block.range) {
                 try insert(db, piece.with(range: rest), account: account, reservedBy: nil)
             }
@@ -586,7 +607,10 @@ public final class NationalRegistry: Sendable {
     }
 
     private static func account(_ db: Database, _ identifier: Int64) throws -> NationalRegistryAccount? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM account WHERE identifier = ?", arguments: [identifier])
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT type, open, eligibleUnitTypes FROM account WHERE identifier = ?"),
+                arguments: [identifier])
         else { return nil }
         let eligible: String = row["eligibleUnitTypes"]
         return NationalRegistryAccount(
@@ -595,11 +619,12 @@ public final class NationalRegistry: Sendable {
     }
 
     private static func insert(_ db: Database, _ block: UnitBlock, account: Int64, reservedBy: String?) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO holding (account, originatingRegistry, serialStart, serialEnd, attributes, reservedBy)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 account, block.originatingRegistry.rawValue, block.range.start, block.range.end,
                 String(decoding: try JSONEncoder().encode(block.attributes), as: UTF8.self), reservedBy,
@@ -621,13 +646,11 @@ public final class NationalRegistry: Sendable {
     private static func setStatus(
         _ db: Database, _ id: TransactionIdentifier, _ status: TransactionStatus, codes: [DESResponseCode]? = nil
     ) throws {
-        try db.execute(
-            sql: "UPDATE registryTransaction SET status = ? WHERE identifier = ?",
-            arguments: [status.rawValue, id.rawValue])
+        try db.cachedStatement(sql: "UPDATE registryTransaction SET status = ? WHERE identifier = ?")
+            .execute(arguments: [status.rawValue, id.rawValue])
         if let codes {
-            try db.execute(
-                sql: "UPDATE registryTransaction SET responseCodes = ? WHERE identifier = ?",
-                arguments: [codes.map { String($0.rawValue) }.joined(separator: ","), id.rawValue])
+            try db.cachedStatement(sql: "UPDATE registryTransaction SET responseCodes = ? WHERE identifier = ?")
+                .execute(arguments: [codes.map { String($0.rawValue) }.joined(separator: ","), id.rawValue])
         }
     }
 

@@ -38,6 +38,9 @@ public final class OrderedDelivery: Sendable {
 
     /// Per recipient: the messages waiting per key (the head of each is in flight or ready) and which
     /// keys may start their head next, in the order they became ready.
+    ///
+    /// A lane is taken out of `lanes` (`removeValue`) to be changed and put back: changing a copy read by
+    /// subscript would copy its dictionary and array, O(messages in flight) for every message.
     struct Lane {
         var waiting: [OrderKey: [Item]] = [:]
         var ready: [OrderKey] = []
@@ -87,7 +90,7 @@ public final class OrderedDelivery: Sendable {
         let key = OrderKey(recipient: recipient, transaction: Self.transaction(of: request))
         let accepted = state.withLock { state -> Bool in
             guard !state.isShutDown else { return false }
-            var lane = state.lanes[recipient] ?? Lane()
+            var lane = state.lanes.removeValue(forKey: recipient) ?? Lane()
             if lane.waiting[key] != nil {
                 lane.waiting[key]?.append(item)
             } else {
@@ -118,7 +121,7 @@ public final class OrderedDelivery: Sendable {
         _ recipient: RegistryCode,
         _ state: inout (lanes: [RegistryCode: Lane], tasks: [Int: Task<Void, Never>], next: Int, isShutDown: Bool)
     ) {
-        guard var lane = state.lanes[recipient] else { return }
+        guard var lane = state.lanes.removeValue(forKey: recipient) else { return }
         while lane.inFlight < window, lane.readyHead < lane.ready.count {
             let key = lane.ready[lane.readyHead]
             lane.readyHead += 1
@@ -143,7 +146,7 @@ public final class OrderedDelivery: Sendable {
     private func finished(_ key: OrderKey, task number: Int) {
         state.withLock { state in
             state.tasks[number] = nil
-            guard var lane = state.lanes[key.recipient] else { return }
+            guard var lane = state.lanes.removeValue(forKey: key.recipient) else { return }
             lane.inFlight -= 1
             if var rest = lane.waiting[key] {
                 rest.removeFirst()
@@ -169,7 +172,12 @@ public final class OrderedDelivery: Sendable {
     }
 
     private func deliver(_ item: Item) async {
-        do { try await Task.sleep(until: item.notBefore, clock: .continuous) } catch { return }
+        // No timer for a message due now (nearly all of them); cancelled (shut down), it is not sent.
+        if item.notBefore > .now {
+            do { try await Task.sleep(until: item.notBefore, clock: .continuous) } catch { return }
+        } else if Task.isCancelled {
+            return
+        }
         var attempts = 0
         while true {
             attempts += 1

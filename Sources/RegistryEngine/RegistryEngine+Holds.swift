@@ -134,8 +134,9 @@ extension RegistryEngine {
             var kinds: Set<UnitKind> = []
             var remaining = order.quantity
             var after: BlockKey?
+            // Every block holds at least one unit: no more blocks than units are read.
             while remaining > 0 {
-                let page = try store.blocks(in: order.account, after: after, limit: 256)
+                let page = try store.blocks(in: order.account, after: after, limit: Int(min(remaining, 256)))
                 guard let last = page.last else { break }
                 for block in page where remaining > 0 {
                     kinds.insert(kind(block.attributes))

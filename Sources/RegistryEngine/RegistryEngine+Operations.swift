@@ -274,8 +274,9 @@ extension RegistryEngine {
             var result: [UnitBlockFacts] = []
             var remaining = quantity
             var after: BlockKey?
+            // Every block holds at least one unit: no more blocks than units are read.
             while remaining > 0 {
-                let page = try store.blocks(in: account, after: after, limit: 256)
+                let page = try store.blocks(in: account, after: after, limit: Int(min(remaining, 256)))
                 guard let last = page.last else { break }
                 for block in page where remaining > 0 {
                     result.append(UnitBlockFacts(block.attributes))

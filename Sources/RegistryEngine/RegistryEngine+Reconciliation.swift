@@ -194,7 +194,7 @@ extension RegistryEngine {
 
     /// The alerts still open (new ITL transactions are held while any is, when configured).
     public func openReconciliationAlerts() throws(EngineError) -> [ReconciliationRecord] {
-        do { return try store.reconciliations(limit: 1_000).filter(\.alert) } catch { throw .store("\(error)") }
+        do { return try store.openReconciliationAlerts() } catch { throw .store("\(error)") }
     }
 
     /// Open reconciliations (snapshot held in memory).

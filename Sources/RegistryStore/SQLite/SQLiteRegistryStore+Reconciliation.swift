@@ -321,6 +321,15 @@ extension SQLiteRegistryStore {
         }
     }
 
+    /// Reconciliations whose alert is open, most recent first: read before every proposal to the ITL, so one
+    /// compiled statement over the alerts alone (not the latest reconciliations, filtered afterwards).
+    public func openReconciliationAlerts() throws -> [ReconciliationRecord] {
+        try read { db in
+            try db.cachedRows(sql: "SELECT * FROM reconciliations WHERE alert != 0 ORDER BY received_at DESC")
+                .map(Self.reconciliationRecord)
+        }
+    }
+
     /// Reconciliations, most recent first.
     public func reconciliations(limit: Int) throws -> [ReconciliationRecord] {
         try read { db in

@@ -141,10 +141,10 @@ public actor RegistryEngine {
             try await commit(&current, actions: actions, event: describe, acknowledging: outboxID)
         case .ignored(let reason):
             logger.debug("\(id): \(describe) \(reason)")
-            if let outboxID { try? store.acknowledgeOutboxMessage(outboxID) }
+            if let outboxID { await acknowledge(outboxID) }
         case .refused(let refusal):
             logger.warning("\(id): \(describe) \(refusal)")
-            if let outboxID { try? store.acknowledgeOutboxMessage(outboxID) }
+            if let outboxID { await acknowledge(outboxID) }
         }
         return outcome
     }

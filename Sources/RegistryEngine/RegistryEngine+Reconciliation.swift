@@ -38,7 +38,7 @@ extension RegistryEngine {
         let now = clock.now.date
         do {
             snapshots[id] = try store.makeHoldingsSnapshot(at: now)
-            try store.saveReconciliation(
+            try saveReconciliation(
                 ReconciliationRecord(
                     identifier: id, snapshotAt: request.snapshotDateTime, receivedAt: now, phase: 0, status: 1,
                     responseCodes: [], alert: false, clearedAt: nil, clearedNote: nil, updatedAt: now))
@@ -169,7 +169,7 @@ extension RegistryEngine {
                 logger.notice(
                     "reconciliation result", metadata: ["reconciliation": "\(id)", "status": "\(record.status)"])
             }
-            try store.saveReconciliation(record)
+            try saveReconciliation(record)
         } catch { throw .store("\(error)") }
         if [0, 3, 4, 5, 6, 7].contains(request.reconciliationStatus) { snapshots[id] = nil }
         return .received
@@ -186,7 +186,7 @@ extension RegistryEngine {
             record.clearedAt = clock.now.date
             record.clearedNote = note
             record.updatedAt = clock.now.date
-            try store.saveReconciliation(record)
+            try saveReconciliation(record)
             logger.notice("reconciliation alert cleared", metadata: ["reconciliation": "\(id)", "note": "\(note)"])
             return record
         } catch let error as EngineError { throw error } catch { throw .store("\(error)") }
@@ -194,7 +194,19 @@ extension RegistryEngine {
 
     /// The alerts still open (new ITL transactions are held while any is, when configured).
     public func openReconciliationAlerts() throws(EngineError) -> [ReconciliationRecord] {
-        do { return try store.openReconciliationAlerts() } catch { throw .store("\(error)") }
+        if let openAlerts { return openAlerts }
+        do {
+            let alerts = try store.openReconciliationAlerts()
+            openAlerts = alerts
+            return alerts
+        } catch { throw .store("\(error)") }
+    }
+
+    /// Every reconciliation write goes through here: it forgets the alerts kept in memory (before writing, so a
+    /// failed write leaves them to be read again).
+    private func saveReconciliation(_ record: ReconciliationRecord) throws {
+        openAlerts = nil
+        try store.saveReconciliation(record)
     }
 
     /// Open reconciliations (snapshot held in memory).
@@ -208,7 +220,7 @@ extension RegistryEngine {
             record.phase = max(record.phase, phase)
             record.status = max(record.status, 1)
             record.updatedAt = clock.now.date
-            try store.saveReconciliation(record)
+            try saveReconciliation(record)
         } catch { throw .store("\(error)") }
     }
 

@@ -63,6 +63,9 @@ public actor RegistryEngine {
     public private(set) var rules: PeerRuleBook
     /// Open reconciliations' frozen holdings, by reconciliation identifier (not kept across restarts).
     var snapshots: [String: HoldingsSnapshot] = [:]
+    /// The open reconciliation alerts as last read (nil: read again). Checked before every proposal to the ITL;
+    /// only this actor writes reconciliations, and every write clears it (`saveReconciliation`).
+    var openAlerts: [ReconciliationRecord]?
     private var outboxListeners: [@Sendable (Set<RegistryCode>) -> Void] = []
 
     /// Tells the sender that the ITL has new messages waiting.

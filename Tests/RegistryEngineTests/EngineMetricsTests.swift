@@ -107,8 +107,9 @@ struct EngineMetricsTests {
             let latencies = try backend.expectTimer(EngineMetrics.Name.storeCommit).values
             #expect(batches.count == latencies.count && !batches.isEmpty)
             #expect(batches.allSatisfy { $0 >= 1 })
-            // The fixture opens the standard accounts, the holder and the project, then 3 issuance transitions.
-            let submitted = Ledger.cdmStandardAccounts.count + 2 + 3
+            // The fixture opens the standard accounts, the holder and the project, then 3 issuance transitions and
+            // the acknowledgement of the notification it sends (a step of its own, in the group commit too).
+            let submitted = Ledger.cdmStandardAccounts.count + 2 + 3 + 1
             #expect(Int(batches.reduce(0, +)) == submitted)
         }
     }

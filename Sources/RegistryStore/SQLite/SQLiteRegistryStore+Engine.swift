@@ -44,7 +44,7 @@ extension SQLiteRegistryStore {
     }
 
     public func engineTransaction(_ identifier: TransactionIdentifier) throws -> EngineTransactionRecord? {
-        try read { db in
+        try readStatement { db in
             try db.cachedRow(
                 sql: "SELECT * FROM engine_transactions WHERE identifier = ?", arguments: [identifier.rawValue]
             ).map(Self.transactionRecord)
@@ -132,7 +132,7 @@ extension SQLiteRegistryStore {
 
     /// The oldest message waiting for `recipient`: the per-peer sender sends them one at a time, in order.
     public func nextOutboxMessage(for recipient: RegistryCode) throws -> OutboxMessage? {
-        try read { db in
+        try readStatement { db in
             try db.cachedRow(
                 sql: "SELECT * FROM engine_outbox WHERE recipient = ? ORDER BY id LIMIT 1",
                 arguments: [recipient.rawValue]
@@ -143,7 +143,7 @@ extension SQLiteRegistryStore {
     /// The oldest `limit` messages waiting for `recipient`, in send order.
     public func outboxMessages(for recipient: RegistryCode, limit: Int) throws -> [OutboxMessage] {
         try Self.checkEngineLimit(limit)
-        return try read { db in
+        return try readStatement { db in
             try db.cachedRows(
                 sql: "SELECT * FROM engine_outbox WHERE recipient = ? ORDER BY id LIMIT ?",
                 arguments: [recipient.rawValue, limit]
@@ -166,8 +166,9 @@ extension SQLiteRegistryStore {
 
     /// The recipients with messages waiting.
     public func outboxRecipients() throws -> [RegistryCode] {
-        try read { db in
-            try String.fetchAll(db, sql: "SELECT DISTINCT recipient FROM engine_outbox ORDER BY recipient")
+        try readStatement { db in
+            try String.fetchAll(
+                db.cachedStatement(sql: "SELECT DISTINCT recipient FROM engine_outbox ORDER BY recipient"))
                 .compactMap { try? RegistryCode($0) }
         }
     }

@@ -324,7 +324,7 @@ extension SQLiteRegistryStore {
     /// Reconciliations whose alert is open, most recent first: read before every proposal to the ITL, so one
     /// compiled statement over the alerts alone (not the latest reconciliations, filtered afterwards).
     public func openReconciliationAlerts() throws -> [ReconciliationRecord] {
-        try read { db in
+        try readStatement { db in
             try db.cachedRows(sql: "SELECT * FROM reconciliations WHERE alert != 0 ORDER BY received_at DESC")
                 .map(Self.reconciliationRecord)
         }

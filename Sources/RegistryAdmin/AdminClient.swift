@@ -35,7 +35,9 @@ public final class AdminClient {
             _ = setsockopt(descriptor, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
         #endif
         if case .failure(let problem) = UnixDomainSocket.connect(descriptor, to: path) {
-            _ = close(descriptor)
+            // No close here: every stored property is set, so throwing runs `deinit`, which closes it. Closing it
+            // here as well closed the descriptor twice, the second time possibly someone else's that had just been
+            // given the same number (seen as EBADF in other threads of a test process retrying a restarting daemon).
             throw AdminClientError(.cannotConnect, path: path, Self.explain(problem, path: path))
         }
     }

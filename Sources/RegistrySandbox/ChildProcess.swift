@@ -37,15 +37,23 @@ public final class ChildProcess: Sendable {
         process.standardOutput = stdout
         self.process = process
         let console = console
-        stdout.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            guard !data.isEmpty else {
-                handle.readabilityHandler = nil
-                return
-            }
-            console.append(data)
-        }
         try ProcessSpawner.run(process)
+        // Its standard output read with read(2) on a thread of its own, until end of file or any error. (Foundation's
+        // `readabilityHandler` + `availableData` traps on an error: a full suite run crashed on EBADF there.)
+        let reading = stdout.fileHandleForReading
+        Thread.detachNewThread {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(reading.fileDescriptor, &buffer, buffer.count)
+                if count > 0 {
+                    console.append(Data(buffer[0..<count]))
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while console.readyLine == nil {
             guard process.isRunning else {

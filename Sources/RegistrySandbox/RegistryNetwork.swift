@@ -157,30 +157,33 @@ public final class RegistryNetwork: @unchecked Sendable {
 
     /// One admin command; a refusal throws the daemon's `AdminError`.
     @discardableResult
-    public func ctl(_ command: String, _ arguments: [String: JSONValue] = [:]) throws -> JSONValue {
-        let client = try AdminClient(path: adminSocket)
-        let response = try client.call(command, arguments: arguments)
-        guard response.ok else {
-            throw response.error ?? AdminError(code: "unknown", message: "refused without an error")
+    /// One admin command over the daemon's socket (a blocking round trip, so on a thread of its own).
+    public func ctl(_ command: String, _ arguments: [String: JSONValue] = [:]) async throws -> JSONValue {
+        let socket = adminSocket
+        return try await Self.offCooperativePool {
+            let client = try AdminClient(path: socket)
+            let response = try client.call(command, arguments: arguments)
+            guard response.ok else {
+                throw response.error ?? AdminError(code: "unknown", message: "refused without an error")
+            }
+            return response.result ?? .null
         }
-        return response.result ?? .null
     }
 
     /// Runs the registryctl executable itself and returns its JSON output.
-    public func registryctl(_ arguments: [String]) throws -> JSONValue {
-        let process = Process()
-        process.executableURL = try binary("registryctl")
-        process.arguments = ["--socket", adminSocket, "--json"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw NetworkError("registryctl \(arguments) exited \(process.terminationStatus)")
+    public func registryctl(_ arguments: [String]) async throws -> JSONValue {
+        let run = try await CommandRun.run(try binary("registryctl"), ["--socket", adminSocket, "--json"] + arguments)
+        guard run.status == 0 else { throw NetworkError("registryctl \(arguments) exited \(run.status): \(run.errors)") }
+        return try JSONDecoder().decode(JSONValue.self, from: Data(run.output.utf8))
+    }
+
+    /// Blocking work (a child process, a socket round trip) on a thread of its own. On one of the two threads of
+    /// Swift's cooperative pool it stalls every other task of the process meanwhile: a test suite running several
+    /// networks at once saw unrelated in-process HTTP exchanges time out after 30 s.
+    public static func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
         }
-        return try JSONDecoder().decode(JSONValue.self, from: data)
     }
 
     // MARK: Driving the simulators (their admin endpoints)

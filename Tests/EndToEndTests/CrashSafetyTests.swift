@@ -27,7 +27,7 @@ struct CrashSafetyTests {
                 for _ in 0..<12 {
                     let quantity = Int64(1 + random.next(upTo: 5))
                     // A call cut by the kill may or may not have created its transaction: both are fine.
-                    _ = try? network.ctl(
+                    _ = try? await network.ctl(
                         "transfer", ["from": "CDM-100-5001-0", "to": "JP-100-77-0", "quantity": .integer(quantity)])
                 }
                 try await killer.value
@@ -37,9 +37,9 @@ struct CrashSafetyTests {
             }
 
             try await eventually("every transaction final", timeout: .seconds(120)) {
-                (try network.ctl("transactions.list", ["state": "in-flight"]).arrayValue ?? [nil]).isEmpty
+                (try await network.ctl("transactions.list", ["state": "in-flight"]).arrayValue ?? [nil]).isEmpty
             }
-            let all = try network.ctl("transactions.list", ["state": "all", "limit": 1_000]).arrayValue ?? []
+            let all = try await network.ctl("transactions.list", ["state": "all", "limit": 1_000]).arrayValue ?? []
             var completedToJapan: Int64 = 0
             for transaction in all where transaction["flow"] == "externalTransfer" {
                 let status = transaction["status"]?.integerValue ?? 0
@@ -49,7 +49,7 @@ struct CrashSafetyTests {
             try await eventually("JP holds what completed") {
                 try await network.nationalQuantity("JP") == completedToJapan
             }
-            #expect(try network.balance("CDM-100-5001-0") == 5_000 - completedToJapan, "quantities conserved")
+            #expect(try await network.balance("CDM-100-5001-0") == 5_000 - completedToJapan, "quantities conserved")
             try await network.expectThreeWayAgreement()
         }
     }

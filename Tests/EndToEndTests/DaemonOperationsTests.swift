@@ -31,10 +31,11 @@ struct DaemonOperationsTests {
             try await network.simulator("ITL", .PUT, "/faults/JP", ["delayMilliseconds": 1_000])
             var proposed: [String] = []
             for _ in 0..<5 {
-                let result = try network.ctl("transfer", ["from": "CDM-100-5001-0", "to": "JP-100-77-0", "quantity": 10])
+                let result = try await network.ctl(
+                    "transfer", ["from": "CDM-100-5001-0", "to": "JP-100-77-0", "quantity": 10])
                 proposed.append(result["transaction"]?.stringValue ?? "")
             }
-            let queue = try network.registryctl(["queue"])
+            let queue = try await network.registryctl(["queue"])
             #expect((queue.arrayValue ?? []).count >= 1, "in-flight transactions are listed: \(queue)")
             network.daemon?.signal(SIGTERM)
             let status = await network.daemon?.waitForExit(timeout: .seconds(40))
@@ -48,7 +49,8 @@ struct DaemonOperationsTests {
             // SIGHUP reloads rules and certificates; the daemon keeps working.
             network.daemon?.signal(SIGHUP)
             try await Task.sleep(for: .milliseconds(500))
-            let after = try network.ctl("transfer", ["from": "CDM-100-5001-0", "to": "JP-100-77-0", "quantity": 5])
+            let after = try await network.ctl(
+                "transfer", ["from": "CDM-100-5001-0", "to": "JP-100-77-0", "quantity": 5])
             #expect(try await network.awaitFinal(after["transaction"]?.stringValue ?? "") == 4)
             try await network.expectThreeWayAgreement()
         }

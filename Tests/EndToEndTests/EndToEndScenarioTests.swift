@@ -1,7 +1,7 @@
 import Foundation
-import RegistrySandbox
 import NIOHTTP1
 import RegistryAdmin
+import RegistrySandbox
 import Testing
 
 /// The whole network as processes on loopback (issue 5): each test starts its own itl-sim, registry-sims for CH,
@@ -38,9 +38,9 @@ struct EndToEndScenarioTests {
     }
 
     private func forward(_ network: RegistryNetwork, _ quantity: Int64, to account: String, issuance: Int64 = 1)
-        throws -> String
+        async throws -> String
     {
-        let result = try network.ctl(
+        let result = try await network.ctl(
             "forward",
             [
                 "project": 1001, "issuance": .integer(issuance), "to": .string(account),
@@ -49,9 +49,9 @@ struct EndToEndScenarioTests {
         return result["transaction"]?.stringValue ?? ""
     }
 
-    private func refusal(_ body: () throws -> Void) -> AdminError? {
+    private func refusal(_ body: () async throws -> Void) async -> AdminError? {
         do {
-            try body()
+            try await body()
             return nil
         } catch let error as AdminError {
             return error
@@ -65,44 +65,49 @@ struct EndToEndScenarioTests {
         try await withNetwork(clockStart: "2020-12-31T10:00:00Z") { network in
             // 1. Issuance with the 2% share of proceeds; SOP-Admin in two instalments; forwarding in two parts.
             try await setUp(network, sopAdminDue: 100)
-            #expect(try network.balance("CDM-110-1110-0") == 9_800)
-            #expect(try network.balance("CDM-100-1100-0") == 200, "2% of 10000 to the Adaptation Fund")
-            try network.ctl("sopAdmin.pay", ["project": 1001, "issuance": 1, "amount": 50])
-            let first = try forward(network, 3_000, to: Self.holder)
+            #expect(try await network.balance("CDM-110-1110-0") == 9_800)
+            #expect(try await network.balance("CDM-100-1100-0") == 200, "2% of 10000 to the Adaptation Fund")
+            try await network.ctl("sopAdmin.pay", ["project": 1001, "issuance": 1, "amount": 50])
+            let first = try await forward(network, 3_000, to: Self.holder)
             #expect(try await network.awaitFinal(first) == 4)
-            let beyond = refusal { _ = try forward(network, 2_000, to: Self.germany) }
-            #expect(beyond?.code == "ledger-refused", "only 4900 released after half the SOP-Admin: \(String(describing: beyond))")
-            try network.ctl("sopAdmin.pay", ["project": 1001, "issuance": 1, "amount": 50])
-            let second = try forward(network, 2_000, to: Self.germany)
+            let beyond = await refusal { _ = try await forward(network, 2_000, to: Self.germany) }
+            #expect(
+                beyond?.code == "ledger-refused",
+                "only 4900 released after half the SOP-Admin: \(String(describing: beyond))")
+            try await network.ctl("sopAdmin.pay", ["project": 1001, "issuance": 1, "amount": 50])
+            let second = try await forward(network, 2_000, to: Self.germany)
             #expect(try await network.awaitFinal(second) == 4)
-            #expect(try network.balance(Self.holder) == 3_000)
+            #expect(try await network.balance(Self.holder) == 3_000)
             #expect(try await network.nationalQuantity("DE") == 2_000)
             try await network.expectThreeWayAgreement()
 
             // 2. Forward to a JP account: units gone from CDM, present in JP, the ITL agrees.
-            let toJapan = try forward(network, 1_000, to: Self.japan)
+            let toJapan = try await forward(network, 1_000, to: Self.japan)
             #expect(try await network.awaitFinal(toJapan) == 4)
             #expect(try await network.nationalQuantity("JP") == 1_000)
             try await network.expectThreeWayAgreement()
 
             // 5. The acquiring account does not exist: Rejected 5902, units back where they were.
-            let pendingBefore = try network.balance("CDM-110-1110-0")
-            let missing = try forward(network, 100, to: "JP-100-999-0")
+            let pendingBefore = try await network.balance("CDM-110-1110-0")
+            let missing = try await forward(network, 100, to: "JP-100-999-0")
             #expect(try await network.awaitFinal(missing) == 6)
-            #expect(try network.transaction(missing)["responseCodes"] == [5902])
-            #expect(try network.balance("CDM-110-1110-0") == pendingBefore)
+            #expect(try await network.transaction(missing)["responseCodes"] == [5902])
+            #expect(try await network.balance("CDM-110-1110-0") == pendingBefore)
             try await network.expectThreeWayAgreement()
 
             // 3. CP1 units to CH after 2015-04-30: refused before anything is reserved; CP2 units to CH complete.
-            let cp1 = try network.ctl("issue", issuance(2, first: 20_001, last: 21_000, period: 1))
+            let cp1 = try await network.ctl("issue", issuance(2, first: 20_001, last: 21_000, period: 1))
             #expect(try await network.awaitFinal(cp1["transaction"]?.stringValue ?? "") == 4)
-            let before = try network.ctl("transactions.list", ["state": "all"]).arrayValue?.count
-            let refused = refusal { _ = try forward(network, 100, to: Self.swiss, issuance: 2) }
+            let before = try await network.ctl("transactions.list", ["state": "all"]).arrayValue?.count
+            let refused = await refusal { _ = try await forward(network, 100, to: Self.swiss, issuance: 2) }
             #expect(refused?.code == "rule-refused")
             #expect(refused?.message.contains("CH-REFUSES-CP1-UNITS") == true, "\(String(describing: refused))")
-            #expect(try network.ctl("transactions.list", ["state": "all"]).arrayValue?.count == before)
-            #expect(try network.ctl("ledger.blocks").arrayValue?.contains { $0["location"]?.stringValue?.hasPrefix("reserved") == true } == false)
-            let cp2 = try forward(network, 100, to: Self.swiss)
+            #expect(try await network.ctl("transactions.list", ["state": "all"]).arrayValue?.count == before)
+            #expect(
+                try await network.ctl("ledger.blocks").arrayValue?.contains {
+                    $0["location"]?.stringValue?.hasPrefix("reserved") == true
+                } == false)
+            let cp2 = try await forward(network, 100, to: Self.swiss)
             #expect(try await network.awaitFinal(cp2) == 4)
             try await network.expectThreeWayAgreement()
 
@@ -118,10 +123,10 @@ struct EndToEndScenarioTests {
             try await eventually("DE completes \(incoming)") {
                 (try? await network.simulator("DE", .GET, "/transactions/\(incoming)")["status"]) == 4
             }
-            #expect(try network.balance(Self.holder) == 3_500)
+            #expect(try await network.balance(Self.holder) == 3_500)
             #expect(try await network.nationalQuantity("DE") == 1_500)
             try await network.expectThreeWayAgreement()
-            let status = try network.registryctl(["status"])
+            let status = try await network.registryctl(["status"])
             #expect(status["registry"] == "CDM")
         }
     }
@@ -130,23 +135,23 @@ struct EndToEndScenarioTests {
     func datedRulesAndITLChecks() async throws {
         try await withNetwork(clockStart: "2020-12-31T10:00:00Z") { network in
             try await setUp(network)
-            let lastDay = try forward(network, 100, to: Self.britain)
+            let lastDay = try await forward(network, 100, to: Self.britain)
             #expect(try await network.awaitFinal(lastDay) == 4)
             #expect(try await network.nationalQuantity("GB") == 100)
             try await network.expectThreeWayAgreement()
 
             await network.daemon?.stop()
             try await network.startDaemon(clockStart: "2021-01-02T10:00:00Z")
-            let closed = refusal { _ = try forward(network, 100, to: Self.britain) }
+            let closed = await refusal { _ = try await forward(network, 100, to: Self.britain) }
             #expect(closed?.code == "rule-refused", "\(String(describing: closed))")
             try await network.expectThreeWayAgreement()
 
             // 6. The ITL's registry check fails (the acquiring registry is not operational): status 3, Terminated.
-            let pending = try network.balance("CDM-110-1110-0")
-            let dormant = try forward(network, 100, to: "\(RegistryNetwork.dormantRegistry)-100-1-0")
+            let pending = try await network.balance("CDM-110-1110-0")
+            let dormant = try await forward(network, 100, to: "\(RegistryNetwork.dormantRegistry)-100-1-0")
             #expect(try await network.awaitFinal(dormant) == 5)
-            #expect(try network.transaction(dormant)["responseCodes"] == [5004])
-            #expect(try network.balance("CDM-110-1110-0") == pending, "nothing changed")
+            #expect(try await network.transaction(dormant)["responseCodes"] == [5004])
+            #expect(try await network.balance("CDM-110-1110-0") == pending, "nothing changed")
             try await network.expectThreeWayAgreement()
         }
     }
@@ -156,21 +161,23 @@ struct EndToEndScenarioTests {
         try await withNetwork(clockStart: "2020-12-31T10:00:00Z") { network in
             try await setUp(network)
             try await network.simulator("ITL", .PUT, "/offline", ["offline": true])
-            let during = try forward(network, 100, to: Self.japan)
+            let during = try await forward(network, 100, to: Self.japan)
             try await eventually("the proposal is retried") {
-                (try network.ctl("outbox.list").arrayValue ?? []).contains { ($0["attempts"]?.integerValue ?? 0) >= 2 }
+                (try await network.ctl("outbox.list").arrayValue ?? []).contains {
+                    ($0["attempts"]?.integerValue ?? 0) >= 2
+                }
             }
-            #expect(try network.transaction(during)["final"] == false)
+            #expect(try await network.transaction(during)["final"] == false)
             try await network.simulator("ITL", .PUT, "/offline", ["offline": false])
             #expect(try await network.awaitFinal(during) == 4)
             try await network.expectThreeWayAgreement()
 
             try await network.simulator("ITL", .PUT, "/faults/CDM", ["duplicate": true, "reorder": true])
             var transfers: [String] = []
-            for _ in 0..<4 { transfers.append(try forward(network, 10, to: Self.japan)) }
+            for _ in 0..<4 { transfers.append(try await forward(network, 10, to: Self.japan)) }
             for id in transfers { #expect(try await network.awaitFinal(id, timeout: .seconds(60)) == 4) }
             #expect(try await network.nationalQuantity("JP") == 140, "each transfer credited once")
-            #expect(try network.balance("CDM-110-1110-0") == 9_800 - 140, "each transfer debited once")
+            #expect(try await network.balance("CDM-110-1110-0") == 9_800 - 140, "each transfer debited once")
             try await network.simulator("ITL", .PUT, "/faults/CDM", [:])
             try await network.expectThreeWayAgreement()
         }
@@ -181,7 +188,7 @@ struct EndToEndScenarioTests {
         try await withNetwork(clockStart: "2020-12-31T10:00:00Z") { network in
             try await setUp(network)
             try await network.simulator("ITL", .PUT, "/faults/JP", ["delayMilliseconds": 1_500])
-            let id = try forward(network, 250, to: Self.japan)
+            let id = try await forward(network, 250, to: Self.japan)
             try await eventually("the ITL relays \(id) to JP (status 2 in its log)") {
                 (try? await network.simulator("ITL", .GET, "/transactions/\(id)")["status"]) == 2
             }

@@ -42,18 +42,10 @@ struct HeadlessChromium {
     }
 
     private func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw NetworkError("\(executable) \(arguments.last ?? "") exited \(process.terminationStatus)")
+        let run = try CommandRun.blocking(URL(fileURLWithPath: executable), arguments)
+        guard run.status == 0 else {
+            throw NetworkError("\(executable) \(arguments.last ?? "") exited \(run.status)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return run.output
     }
 }

@@ -7,11 +7,11 @@ extension RegistryNetwork {
     /// The common start of a scenario: project 1001 registered, the CDM holding account 5001 opened, CP2 CERs
     /// 1...`last` issued through the ITL (completed), and `toHolder` of them forwarded to the holding account.
     func registerProjectAndIssue(last: Int64, sopAdminDue: Int64 = 0, toHolder: Int64? = nil) async throws {
-        try ctl(
+        try await ctl(
             "project.register",
             ["number": 1001, "title": "Andes Wind", "hostParty": "CL", "participants": ["pp:andes"]])
-        try ctl("account.open", ["type": 100, "identifier": 5001, "name": "Andes Wind holding"])
-        let issued = try ctl(
+        try await ctl("account.open", ["type": 100, "identifier": 5001, "name": "Andes Wind holding"])
+        let issued = try await ctl(
             "issue",
             [
                 "project": 1001, "issuance": 1, "unitType": "CER", "firstSerial": 1, "lastSerial": .integer(last),
@@ -21,7 +21,7 @@ extension RegistryNetwork {
         let status = try await awaitFinal(issued["transaction"]?.stringValue ?? "")
         #expect(status == 4, "issuance completed")
         if let toHolder {
-            try ctl(
+            try await ctl(
                 "forward",
                 [
                     "project": 1001, "issuance": 1, "to": "CDM-100-5001-0", "quantity": .integer(toHolder),

@@ -28,25 +28,25 @@ struct PublicFaceTests {
             try await network.registerProjectAndIssue(last: 10_000, toHolder: 2_000)
 
             // A holder's own voluntary cancellation (registryctl) gets an attestation too.
-            let direct = try network.ctl(
+            let direct = try await network.ctl(
                 "cancel",
                 ["from": .string(Self.holder), "quantity": 100, "beneficiary": "Town of Example", "purpose": "2023"])
             let directID = direct["transaction"]?.stringValue ?? ""
             #expect(try await network.awaitFinal(directID) == 4)
             try await eventually("the registryctl cancellation's attestation is issued") {
-                (try? network.ctl("attestation.show", ["transaction": .string(directID)]))?["number"] != nil
+                (try? await network.ctl("attestation.show", ["transaction": .string(directID)]))?["number"] != nil
             }
 
             // The holder's offer: 1,000 units held in the registry, not transferable meanwhile.
-            let offer = try network.registryctl([
+            let offer = try await network.registryctl([
                 "offer", "create", "--account", Self.holder, "--seller", "Andes Wind Ltd", "--quantity", "1000",
                 "--price", "4.50", "--currency", "EUR", "--valid-until", "2024-12-31",
             ])
             let offerID = offer["offer"]?.integerValue ?? 0
             #expect(offer["available"] == 1000)
-            #expect(try network.balance(Self.holder) == 900)
-            #expect(throws: AdminError.self, "held units cannot be transferred") {
-                try network.ctl("transfer", ["from": .string(Self.holder), "to": "JP-100-77-0", "quantity": 901])
+            #expect(try await network.balance(Self.holder) == 900)
+            await #expect(throws: AdminError.self, "held units cannot be transferred") {
+                try await network.ctl("transfer", ["from": .string(Self.holder), "to": "JP-100-77-0", "quantity": 901])
             }
 
             // The buyer: browse with a filter, order, pay with the simulated provider.
@@ -96,7 +96,7 @@ struct PublicFaceTests {
             // registryctl attestation verify: genuine -> 0; one changed byte -> 1, and it says why.
             let file = network.path("attestation.html")
             try Data(document.body.utf8).write(to: URL(fileURLWithPath: file))
-            let verified = try network.registryctl(["attestation", "verify", file])
+            let verified = try await network.registryctl(["attestation", "verify", file])
             #expect(verified["verified"] == true)
             #expect(verified["quantity"] == 30)
             var bytes = Array(document.body.utf8)
@@ -106,12 +106,12 @@ struct PublicFaceTests {
             bytes[index] = UInt8(ascii: "4")
             let tampered = network.path("tampered.html")
             try Data(bytes).write(to: URL(fileURLWithPath: tampered))
-            let refused = try network.registryctlStatus(["attestation", "verify", tampered])
+            let refused = try await network.registryctlStatus(["attestation", "verify", tampered])
             #expect(refused.status == 1, "\(refused.output) \(refused.errors)")
             #expect(refused.errors.contains("signature"))
 
             // The sold units left the hold and went into 230; the public reports say the same as the ledger.
-            #expect(try network.balance("CDM-230-2230-2") == 130)
+            #expect(try await network.balance("CDM-230-2230-2") == 130)
             let report = try await web.get("\(network.publicReportsURL)/voluntary-cancellations?format=json")
             #expect(report.status == 200)
             let json = try JSONDecoder().decode(JSONValue.self, from: Data(report.body.utf8))
@@ -123,10 +123,10 @@ struct PublicFaceTests {
             #expect(post.status == 405, "the public listener never changes anything")
 
             // Withdrawn: the unsold units go back to the holder, and the three parties agree.
-            let withdrawn = try network.registryctl(["offer", "withdraw", "\(offerID)"])
+            let withdrawn = try await network.registryctl(["offer", "withdraw", "\(offerID)"])
             #expect(withdrawn["status"]?.stringValue == "withdrawn", "\(withdrawn)")
             try await eventually("the unsold units are back in the holder's account") {
-                try network.balance(Self.holder) == 2_000 - 100 - 30
+                try await network.balance(Self.holder) == 2_000 - 100 - 30
             }
             try await network.expectThreeWayAgreement()
         }

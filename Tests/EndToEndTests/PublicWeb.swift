@@ -55,18 +55,8 @@ struct PublicWeb {
 extension RegistryNetwork {
     /// Runs registryctl and returns its exit status and output, whatever the status (`registryctl` throws on
     /// anything but 0).
-    func registryctlStatus(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = try binary("registryctl")
-        process.arguments = ["--socket", adminSocket] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    func registryctlStatus(_ arguments: [String]) async throws -> (status: Int32, output: String, errors: String) {
+        let run = try await CommandRun.run(try binary("registryctl"), ["--socket", adminSocket] + arguments)
+        return (run.status, run.output, run.errors)
     }
 }

@@ -9,7 +9,9 @@ import Testing
 struct ReconciliationAndNoticeTests {
     private func setUp(_ network: RegistryNetwork) async throws {
         try await network.registerProjectAndIssue(last: 10_000, toHolder: 2_000)
-        let toJapan = try network.ctl("forward", ["project": 1001, "issuance": 1, "to": "JP-100-77-0", "quantity": 500, "instructedBy": "pp:andes"])
+        let toJapan = try await network.ctl(
+            "forward",
+            ["project": 1001, "issuance": 1, "to": "JP-100-77-0", "quantity": 500, "instructedBy": "pp:andes"])
         #expect(try await network.awaitFinal(toJapan["transaction"]?.stringValue ?? "") == 4)
     }
 
@@ -25,7 +27,9 @@ struct ReconciliationAndNoticeTests {
         return last
     }
 
-    @Test("matching totals confirm (0); a snapshot with transfers in flight reconciles; a record fault goes to blocks and audit trail, result 4, alert raised and cleared")
+    @Test(
+        "matching totals confirm (0); a snapshot with transfers in flight reconciles; a record fault goes to blocks and audit trail, result 4, alert raised and cleared"
+    )
     func reconciliations() async throws {
         let network = try RegistryNetwork(clockStart: "2020-06-01T00:00:00Z", nationalRegistries: ["JP"])
         try await stopping(network) {
@@ -39,7 +43,8 @@ struct ReconciliationAndNoticeTests {
             try await network.simulator("ITL", .PUT, "/faults/JP", ["delayMilliseconds": 800])
             var inFlight: [String] = []
             for _ in 0..<3 {
-                let result = try network.ctl("transfer", ["from": "CDM-100-5001-0", "to": "JP-100-77-0", "quantity": 20])
+                let result = try await network.ctl(
+                    "transfer", ["from": "CDM-100-5001-0", "to": "JP-100-77-0", "quantity": 20])
                 inFlight.append(result["transaction"]?.stringValue ?? "")
             }
             let during = try await reconcile(network)
@@ -48,39 +53,47 @@ struct ReconciliationAndNoticeTests {
             for id in inFlight { #expect(try await network.awaitFinal(id) == 4) }
 
             // The ITL's record made to differ: blocks, audit trail, result 4, the daemon raises an alert.
-            try await network.simulator("ITL", .PUT, "/record-faults", ["registry": "CDM", "hideFirst": 9_001, "hideLast": 9_100])
+            try await network.simulator(
+                "ITL", .PUT, "/record-faults", ["registry": "CDM", "hideFirst": 9_001, "hideLast": 9_100])
             let inconsistent = try await reconcile(network)
             #expect(inconsistent["status"] == 4, "\(inconsistent)")
             #expect(inconsistent["phase"] == 3, "went to unit blocks and audit trail")
             let id = inconsistent["identifier"]?.stringValue ?? ""
             try await eventually("the daemon records the result and raises an alert") {
-                let list = try network.ctl("reconciliation.list").arrayValue ?? []
+                let list = try await network.ctl("reconciliation.list").arrayValue ?? []
                 return list.contains { $0["reconciliation"]?.stringValue == id && $0["alert"] == true }
             }
-            let status = try network.ctl("status")
+            let status = try await network.ctl("status")
             #expect(status["reconciliationAlerts"] == [.string(id)])
-            let held = refusal { try network.ctl("transfer", ["from": "CDM-100-5001-0", "to": "JP-100-77-0", "quantity": 1]) }
+            let held = await refusal {
+                try await network.ctl("transfer", ["from": "CDM-100-5001-0", "to": "JP-100-77-0", "quantity": 1])
+            }
             #expect(held?.code == "held-by-reconciliation", "\(String(describing: held))")
             try await network.simulator("ITL", .DELETE, "/record-faults")
-            try network.ctl("reconciliation.clear", ["reconciliation": .string(id), "note": "ITL record corrected"])
-            let released = try network.ctl("transfer", ["from": "CDM-100-5001-0", "to": "JP-100-77-0", "quantity": 1])
+            try await network.ctl(
+                "reconciliation.clear", ["reconciliation": .string(id), "note": "ITL record corrected"])
+            let released = try await network.ctl(
+                "transfer", ["from": "CDM-100-5001-0", "to": "JP-100-77-0", "quantity": 1])
             #expect(try await network.awaitFinal(released["transaction"]?.stringValue ?? "") == 4)
             #expect(try await reconcile(network)["status"] == 0)
             try await network.expectThreeWayAgreement()
         }
     }
 
-    @Test("notices: excess issuance (6) and CCS (12, 13) cancel with the notice id, expiry (3) is a task, an update (10) changes it, type 1 needs nothing")
+    @Test(
+        "notices: excess issuance (6) and CCS (12, 13) cancel with the notice id, expiry (3) is a task, an update (10) changes it, type 1 needs nothing"
+    )
     func notices() async throws {
         let network = try RegistryNetwork(clockStart: "2020-06-01T00:00:00Z", nationalRegistries: ["JP"])
         try await stopping(network) {
             try await network.start()
             try await setUp(network)
-            let pending = try network.balance("CDM-110-1110-0")
+            let pending = try await network.balance("CDM-110-1110-0")
             func send(_ type: Int64, _ id: Int64, target: Int64? = nil, status: Int64 = 1) async throws {
                 var body: [String: JSONValue] = [
                     "registry": "CDM", "notificationType": .integer(type), "notificationIdentifier": .integer(id),
-                    "notificationStatus": .integer(status), "messageContent": .string("notice \(id)"), "projectNumber": "1001",
+                    "notificationStatus": .integer(status), "messageContent": .string("notice \(id)"),
+                    "projectNumber": "1001",
                     "unitType": 5, "commitPeriod": 2, "actionDueDate": "2020-12-31",
                 ]
                 if let target { body["targetValue"] = .integer(target) }
@@ -93,7 +106,7 @@ struct ReconciliationAndNoticeTests {
             try await send(3, 104)
             try await send(1, 105)
             try await send(10, 104, status: 3)
-            let notices = try network.ctl("notices.list").arrayValue ?? []
+            let notices = try await network.ctl("notices.list").arrayValue ?? []
             func notice(_ id: Int64) -> JSONValue? { notices.first { $0["notice"]?.integerValue == id } }
             for id: Int64 in [101, 102, 103] {
                 let transactions = notice(id)?["transactions"]?.arrayValue ?? []
@@ -106,17 +119,17 @@ struct ReconciliationAndNoticeTests {
             #expect(notice(104)?["taskOpen"] == false, "the update marked the expiry notice completed")
             #expect(notice(104)?["status"] == 3)
             #expect(notice(105)?["action"]?.stringValue?.hasPrefix("no action") == true)
-            #expect(try network.balance("CDM-240-2240-2") == 40)
-            #expect(try network.balance("CDM-241-2241-2") == 5)
-            #expect(try network.balance("CDM-242-2242-2") == 5)
-            #expect(try network.balance("CDM-110-1110-0") == pending - 50)
+            #expect(try await network.balance("CDM-240-2240-2") == 40)
+            #expect(try await network.balance("CDM-241-2241-2") == 5)
+            #expect(try await network.balance("CDM-242-2242-2") == 5)
+            #expect(try await network.balance("CDM-110-1110-0") == pending - 50)
             try await network.expectThreeWayAgreement()
         }
     }
 
-    private func refusal(_ body: () throws -> Void) -> AdminError? {
+    private func refusal(_ body: () async throws -> Void) async -> AdminError? {
         do {
-            try body()
+            try await body()
             return nil
         } catch let error as AdminError {
             return error

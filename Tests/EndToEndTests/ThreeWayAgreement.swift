@@ -1,7 +1,7 @@
 import Foundation
-import RegistrySandbox
 import NIOHTTP1
 import RegistryAdmin
+import RegistrySandbox
 import Testing
 
 /// Serial numbers as sorted, merged, disjoint ranges, so two parties' views compare however they split blocks.
@@ -26,17 +26,21 @@ extension RegistryNetwork {
     /// The daemon's ledger, the ITL's record and every national registry's holdings agree on where each CDM unit
     /// is, nothing is left reserved, and the daemon's store verifies (quantities conserved, journal intact).
     func expectThreeWayAgreement(sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let verify = try ctl("verify")
-        #expect(verify["intact"] == .bool(true), "daemon store: \(verify["report"] ?? .null)", sourceLocation: sourceLocation)
-        let blocks = try ctl("ledger.blocks").arrayValue ?? []
+        let verify = try await ctl("verify")
+        #expect(
+            verify["intact"] == .bool(true), "daemon store: \(verify["report"] ?? .null)",
+            sourceLocation: sourceLocation)
+        let blocks = try await ctl("ledger.blocks").arrayValue ?? []
         var daemon: [String: [ClosedRange<Int64>]] = [:]
         for block in blocks {
             guard let location = block["location"]?.stringValue, let first = block["first"]?.integerValue,
                 let last = block["last"]?.integerValue
             else { continue }
             let key =
-                location.hasPrefix("account:") ? "CDM" : location.hasPrefix("external:")
-                ? String(location.dropFirst("external:".count)) : location
+                location.hasPrefix("account:")
+                ? "CDM"
+                : location.hasPrefix("external:")
+                    ? String(location.dropFirst("external:".count)) : location
             daemon[key, default: []].append(first...last)
         }
         let reserved = daemon.keys.filter { $0.hasPrefix("reserved:") }
@@ -88,18 +92,20 @@ extension RegistryNetwork {
     }
 
     /// The daemon's view of one transaction.
-    func transaction(_ id: String) throws -> JSONValue { try ctl("transaction.show", ["transaction": .string(id)]) }
+    func transaction(_ id: String) async throws -> JSONValue {
+        try await ctl("transaction.show", ["transaction": .string(id)])
+    }
 
     /// Waits until the daemon reports the transaction final, and returns its DES status.
     @discardableResult
     func awaitFinal(_ id: String, timeout: Duration = .seconds(30)) async throws -> Int64 {
         try await eventually("\(id) final; daemon log:\n\(daemon?.tail() ?? "")", timeout: timeout) {
-            (try? self.transaction(id)["final"]) == .bool(true)
+            (try? await self.transaction(id)["final"]) == .bool(true)
         }
-        return try transaction(id)["status"]?.integerValue ?? 0
+        return try await transaction(id)["status"]?.integerValue ?? 0
     }
 
-    func balance(_ account: String) throws -> Int64 {
-        try ctl("account.show", ["account": .string(account)])["balance"]?.integerValue ?? -1
+    func balance(_ account: String) async throws -> Int64 {
+        try await ctl("account.show", ["account": .string(account)])["balance"]?.integerValue ?? -1
     }
 }

@@ -52,7 +52,7 @@ import Testing
         return process
     }
 
-    @Test func killedWriterLeavesOnlyWholeOperations() throws {
+    @Test func killedWriterLeavesOnlyWholeOperations() async throws {
         let executable = try crashWriter()
         let scratch = try ScratchDirectory()
         let path = scratch.path("crash.sqlite")
@@ -60,7 +60,8 @@ import Testing
         var previousCount: Int64 = 0
         for round in 0..<5 {
             let writer = try startWriter(executable, store: path, seed: UInt64(round) + 1)
-            usleep(UInt32.random(in: 50_000...400_000, using: &random))
+            // Waits without holding a thread of the cooperative pool (other suites run on it meanwhile).
+            try await Task.sleep(for: .microseconds(Int.random(in: 50_000...400_000, using: &random)))
             kill(writer.processIdentifier, SIGKILL)
             writer.waitUntilExit()
             #expect(

@@ -44,10 +44,9 @@ final class RawHTTPConnection: @unchecked Sendable {
                 connect(socketDescriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else {
-            close(socketDescriptor)
-            throw Failure(description: "connect() failed: \(errno)")
-        }
+        // No close before throwing: every stored property is set, so `deinit` runs and closes it (twice would close
+        // whatever descriptor another thread had been given the same number meanwhile).
+        guard connected == 0 else { throw Failure(description: "connect() failed: \(errno)") }
     }
 
     deinit { close(socketDescriptor) }

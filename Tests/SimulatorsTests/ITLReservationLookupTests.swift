@@ -57,10 +57,13 @@ struct ITLReservationLookupTests {
     }
 
     /// Every serial range of 1...122 (past the last reservation too), for both origins.
-    static func sweep(_ record: ITLHoldingsRecord, _ entries: [ITLTransactionEntry]) throws {
-        try record.pool.read { db in
-            for origin: RegistryCode in [.cdm, "JP"] {
-                for first: Int64 in 1...122 {
+    static func sweep(_ record: ITLHoldingsRecord, _ entries: [ITLTransactionEntry]) async throws {
+        for origin: RegistryCode in [.cdm, "JP"] {
+            for first: Int64 in 1...122 {
+                // Seconds of queries in all: one read per first serial and a yield between, so the other suites'
+                // tasks on the two threads of the cooperative pool are not starved meanwhile.
+                await Task.yield()
+                try await record.pool.read { db in
                     for last in first...122 {
                         let query = try block(origin, first, last)
                         let found = try ITLHoldingsRecord.reservingTransactions(db, overlapping: [query])
@@ -73,11 +76,11 @@ struct ITLReservationLookupTests {
         }
     }
 
-    @Test func theLookupFindsExactlyTheOverlappingOpenTransactionsForEveryRange() throws {
+    @Test func theLookupFindsExactlyTheOverlappingOpenTransactionsForEveryRange() async throws {
         let record = try ITLHoldingsRecord(path: Fixture.temporaryPath("itl.sqlite"))
         var entries = try Self.layout()
         for entry in entries { try record.log(entry) }
-        try Self.sweep(record, entries)
+        try await Self.sweep(record, entries)
 
         // Transactions ending release their serials; a new one then reserves a freed range next to open ones.
         try record.setStatus(try Fixture.id("CDM2"), .cancelled, at: Self.now)
@@ -86,7 +89,7 @@ struct ITLReservationLookupTests {
         let refill = try Self.entry("CDM10", [try Self.block(.cdm, 11, 20), try Self.block(.cdm, 61, 70)])
         try record.log(refill)
         entries = try entries.map { try #require(try record.transaction($0.identifier)) } + [refill]
-        try Self.sweep(record, entries)
+        try await Self.sweep(record, entries)
     }
 
     @Test func aProposalOfSeveralBlocksListsEachReservingTransactionOnce() throws {

@@ -30,10 +30,11 @@ struct ITLRelayTests {
             evaluationResult: codes.map { DESEvaluationResult(responseCode: DESResponseCode($0)) })
     }
 
-    /// Issues CER 1-100 to CDM through the relay: proposal, 2, then CDM's 4.
-    func issue() async throws {
+    /// Issues CER 1-`last` to CDM through the relay (one recorded block): proposal, 2, then CDM's 4.
+    func issue(last: Int64 = 100) async throws {
         let proposal = try Fixture.proposal(
-            "CDM1", type: .issuance, acquiring: .cdm, acquiringAccountType: .pending, blocks: [try Fixture.cer(1, 100)])
+            "CDM1", type: .issuance, acquiring: .cdm, acquiringAccountType: .pending,
+            blocks: [try Fixture.cer(1, last)])
         #expect(try await relay.propose(proposal, .cdm) == .received)
         #expect(outbound.take().compactMap(\.notification).map(\.transactionStatus) == [.checkedNoDiscrepancy])
         #expect(try await relay.notify(try notification("CDM1", .completed, from: .cdm), .cdm) == .received)

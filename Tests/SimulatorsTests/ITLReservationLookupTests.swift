@@ -139,42 +139,17 @@ struct ITLReservationLookupTests {
 }
 
 /// Check 5202 through the relay: proposals overlapping open transfers in every way are logged with 5202, an
-/// adjacent one is relayed.
-@Suite("ITL check 5202 through the relay")
-struct ITLUnitsReservedCheckTests {
-    let outbound = RecordingOutbound()
-    let record: ITLHoldingsRecord
-    let relay: ITLRelay
-
-    init() throws {
-        record = try ITLHoldingsRecord(path: Fixture.temporaryPath("itl.sqlite"))
-        relay = ITLRelay(
-            record: record,
-            configuration: ITLRelayConfiguration(registries: [.cdm: .operational, "CH": .operational]),
-            outbound: outbound, clock: { ITLReservationLookupTests.now })
-    }
-
+/// adjacent one is relayed (on the relay suite's fixture).
+extension ITLRelayTests {
     func transfer(_ id: String, _ blocks: [(Int64, Int64)]) throws -> AcceptProposalRequest {
         try Fixture.proposal(
             id, type: .externalTransfer, acquiring: "CH", acquiringAccountType: .partyHolding,
             blocks: blocks.map { try Fixture.cer($0.0, $0.1) })
     }
 
-    /// Issues CER 1-200 to CDM (one recorded block).
-    func issue() async throws {
-        let issuance = try Fixture.proposal(
-            "CDM1", type: .issuance, acquiring: .cdm, acquiringAccountType: .pending, blocks: [try Fixture.cer(1, 200)])
-        #expect(try await relay.propose(issuance, .cdm) == .received)
-        let completion = AcceptNotificationRequest(
-            from: .cdm, to: .itl, majorVersion: 1, minorVersion: 1, transactionIdentifier: try Fixture.id("CDM1"),
-            transactionStatus: .completed, partyType: 1, evaluationResult: [])
-        #expect(try await relay.notify(completion, .cdm) == .received)
-        _ = outbound.take()
-    }
-
     /// The recorded block both proposed blocks lie in is counted once for 5201 (it was counted per proposed block).
     @Test func aTransferOfTwoBlocksOutOfOneRecordedBlockIsRelayed() async throws {
-        try await issue()
+        try await issue(last: 200)
         #expect(try await relay.propose(try transfer("CDM2", [(41, 50), (61, 70)]), .cdm) == .received)
         let entry = try #require(try record.transaction(try Fixture.id("CDM2")))
         #expect(entry.status == .checkedNoDiscrepancy)
@@ -183,7 +158,7 @@ struct ITLUnitsReservedCheckTests {
     }
 
     @Test func proposalsOverlappingOpenTransfersGet5202AndAdjacentOnesAreRelayed() async throws {
-        try await issue()
+        try await issue(last: 200)
         // Open transfers, not yet answered by CH: adjacent 11-20 and 21-30, a single serial, two interleaved.
         let open: [(String, [(Int64, Int64)])] = [
             ("CDM2", [(11, 20)]), ("CDM3", [(21, 30)]), ("CDM4", [(35, 35)]), ("CDM5", [(41, 50), (61, 70)]),

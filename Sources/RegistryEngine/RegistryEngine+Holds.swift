@@ -131,20 +131,7 @@ extension RegistryEngine {
                 guard let record = try store.issuance(issuance) else { throw EngineError.ledger(.unknownIssuance(issuance)) }
                 return [kind(record.attributes)]
             }
-            var kinds: Set<UnitKind> = []
-            var remaining = order.quantity
-            var after: BlockKey?
-            // Every block holds at least one unit: no more blocks than units are read.
-            while remaining > 0 {
-                let page = try store.blocks(in: order.account, after: after, limit: Int(min(remaining, 256)))
-                guard let last = page.last else { break }
-                for block in page where remaining > 0 {
-                    kinds.insert(kind(block.attributes))
-                    remaining -= min(remaining, block.quantity)
-                }
-                after = last.key
-            }
-            return kinds
+            return Set(try availableBlocks(covering: order.quantity, in: order.account).map { kind($0.attributes) })
         } catch let error as EngineError {
             throw error
         } catch {

@@ -271,23 +271,29 @@ extension RegistryEngine {
                 return [UnitBlockFacts(record.attributes)]
             }
             guard let account else { return [] }
-            var result: [UnitBlockFacts] = []
-            var remaining = quantity
-            var after: BlockKey?
-            // Every block holds at least one unit: no more blocks than units are read.
-            while remaining > 0 {
-                let page = try store.blocks(in: account, after: after, limit: Int(min(remaining, 256)))
-                guard let last = page.last else { break }
-                for block in page where remaining > 0 {
-                    result.append(UnitBlockFacts(block.attributes))
-                    remaining -= min(remaining, block.quantity)
-                }
-                after = last.key
-            }
-            return Array(Set(result))
+            let blocks = try availableBlocks(covering: quantity, in: account)
+            return Array(Set(blocks.map { UnitBlockFacts($0.attributes) }))
         } catch {
             throw .store("\(error)")
         }
+    }
+
+    /// The account's available blocks in the ledger's take order, until they hold `quantity` units or the account
+    /// runs out. Every block holds at least one unit: no more blocks than units are read.
+    func availableBlocks(covering quantity: Int64, in account: AccountIdentifier) throws -> [UnitBlock] {
+        var blocks: [UnitBlock] = []
+        var remaining = quantity
+        var after: BlockKey?
+        while remaining > 0 {
+            let page = try store.blocks(in: account, after: after, limit: Int(min(remaining, 256)))
+            guard let last = page.last else { break }
+            for block in page where remaining > 0 {
+                blocks.append(block)
+                remaining -= min(remaining, block.quantity)
+            }
+            after = last.key
+        }
+        return blocks
     }
 
     // MARK: Identifiers

@@ -165,7 +165,7 @@ public actor RegistryEngine {
             record: EngineTransactionRecord(
                 identifier: id, flow: request.flow, state: "", finalStatus: nil, deadline: nil, peer: request.peer,
                 quantity: request.quantity, snapshot: Data(), details: Data(), createdAt: now.date,
-                updatedAt: now.date))
+                updatedAt: now.date, reference: request.reference))
         let outcome = current.machine.handle(event)
         guard case .applied(let actions) = outcome else {
             if case .refused(let refusal) = outcome { throw .refused(id, refusal) }

@@ -25,6 +25,11 @@ public enum TransactionRequest: Hashable, Sendable, Codable {
         }
     }
 
+    /// A cancellation's idempotency key (the platform's order), stored indexed with the transaction.
+    public var reference: String? {
+        if case .cancellation(let cancellation) = self { cancellation.reference } else { nil }
+    }
+
     /// The other registry involved, if any.
     public var peer: RegistryCode? {
         switch self {

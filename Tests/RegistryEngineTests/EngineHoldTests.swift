@@ -137,3 +137,42 @@ import Testing
         try fixture.expectVerified()
     }
 }
+
+/// Schema 5 keeps a cancellation's reference in an indexed column; a store written before fills it on upgrade.
+@Suite struct CancellationReferenceUpgradeTests {
+    @Test("a store of schema 4 finds its platform cancellations by reference after the upgrade to 5")
+    func upgradeFillsReferences() async throws {
+        let fixture = try await EngineFixture()
+        let issuance = try await fixture.issue(count: 100)
+        _ = try await fixture.forward(60, of: issuance, to: EngineFixture.holder)
+        let hold = try await fixture.engine.hold(EngineFixture.holder, quantity: 50)
+        var sales: [String: TransactionIdentifier] = [:]
+        for (reference, quantity) in [("order-1", Int64(10)), ("order/\"2\"", 5), ("ordér-3", 7)] {
+            let order = HeldCancellationOrder(
+                hold: hold.transaction, quantity: quantity, beneficiary: nil, purpose: nil, onBehalfOf: nil,
+                reference: reference)
+            sales[reference] = try await fixture.engine.propose(.cancellationOfHeld(order)).identifier
+        }
+        let transfer = try await fixture.engine.propose(
+            .transfer(TransferOrder(from: EngineFixture.holder, to: EngineFixture.japan, quantity: 1)))
+        // Back to what a schema-4 build wrote: no column, no index, version 4, migration 5 not run.
+        try await fixture.store.pool.write { db in
+            try db.execute(
+                sql: """
+                    DROP INDEX engine_transactions_by_reference;
+                    ALTER TABLE engine_transactions DROP COLUMN reference;
+                    DELETE FROM grdb_migrations WHERE identifier = 'v5-cancellation-references';
+                    UPDATE meta SET value = 4 WHERE key = 'schema_version';
+                    """)
+        }
+        let upgraded = try SQLiteRegistryStore(path: fixture.store.path)
+        defer { try? upgraded.close() }
+        #expect(try upgraded.schemaVersion() == 5)
+        for (reference, identifier) in sales {
+            #expect(try upgraded.cancellation(withReference: reference)?.identifier == identifier, "\(reference)")
+            #expect(try upgraded.cancellation(withReference: reference)?.reference == reference)
+        }
+        #expect(try upgraded.cancellation(withReference: "order-4") == nil)
+        #expect(try upgraded.engineTransaction(transfer.identifier)?.reference == nil)
+    }
+}

@@ -21,11 +21,14 @@ public struct EngineTransactionRecord: Hashable, Sendable {
     public var details: Data
     public var createdAt: Date
     public var updatedAt: Date
+    /// A cancellation's idempotency key (the online platform's order, `CancellationRequest.reference`), stored
+    /// in its own indexed column so a repeated order finds its transaction without reading the others.
+    public var reference: String?
 
     public init(
         identifier: TransactionIdentifier, flow: TransactionFlow, state: String, finalStatus: TransactionStatus?,
         deadline: Date?, peer: RegistryCode?, quantity: Int64, snapshot: Data, details: Data, createdAt: Date,
-        updatedAt: Date
+        updatedAt: Date, reference: String? = nil
     ) {
         self.identifier = identifier
         self.flow = flow
@@ -38,6 +41,7 @@ public struct EngineTransactionRecord: Hashable, Sendable {
         self.details = details
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.reference = reference
     }
 }
 

@@ -95,28 +95,16 @@ extension SQLiteRegistryStore {
         }
     }
 
-    /// The cancellation proposed with `reference` (the online platform's order), if any. The reference is inside
-    /// the stored request, so candidates are found by text and confirmed by decoding.
+    /// The cancellation proposed with `reference` (the online platform's order), if any: one index lookup
+    /// (schema v5's `reference` column; v5 filled it in for the cancellations stored before).
     public func cancellation(withReference reference: String) throws -> EngineTransactionRecord? {
-        struct Probe: Decodable {
-            struct Inner: Decodable { var reference: String? }
-            struct Wrapped: Decodable { var _0: Inner }
-            var cancellation: Wrapped?
-        }
-        return try read { db in
-            let needle = String(decoding: try JSONEncoder().encode(reference), as: UTF8.self)
-            let rows = try Row.fetchAll(
-                db,
+        try readStatement { db in
+            try db.cachedRow(
                 sql: """
-                    SELECT * FROM engine_transactions
-                    WHERE flow = 'cancellation' AND instr(CAST(details AS TEXT), ?) > 0
-                    """, arguments: [needle])
-            for row in rows {
-                let record = try Self.transactionRecord(row)
-                let probe = try? JSONDecoder().decode(Probe.self, from: record.details)
-                if probe?.cancellation?._0.reference == reference { return record }
-            }
-            return nil
+                    SELECT * FROM engine_transactions WHERE reference = ? AND flow = 'cancellation'
+                    ORDER BY created_at, identifier LIMIT 1
+                    """, arguments: [reference]
+            ).map(Self.transactionRecord)
         }
     }
 

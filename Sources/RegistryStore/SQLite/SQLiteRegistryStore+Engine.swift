@@ -293,8 +293,8 @@ extension SQLiteRegistryStore {
         try db.executeCached(
             sql: """
                 INSERT INTO engine_transactions (identifier, flow, state, final_status, deadline, peer, quantity,
-                                                 snapshot, details, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                 snapshot, details, created_at, updated_at, reference)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (identifier) DO UPDATE SET
                     state = excluded.state, final_status = excluded.final_status, deadline = excluded.deadline,
                     quantity = excluded.quantity, snapshot = excluded.snapshot, details = excluded.details,
@@ -304,6 +304,7 @@ extension SQLiteRegistryStore {
                 record.identifier.rawValue, record.flow.rawValue, record.state, record.finalStatus?.rawValue,
                 record.deadline?.timeIntervalSince1970, record.peer?.rawValue, record.quantity, record.snapshot,
                 record.details, record.createdAt.timeIntervalSince1970, record.updatedAt.timeIntervalSince1970,
+                record.reference,
             ])
     }
 
@@ -322,7 +323,7 @@ extension SQLiteRegistryStore {
             deadline: deadline.map(Date.init(timeIntervalSince1970:)), peer: peer.flatMap { try? RegistryCode($0) },
             quantity: row["quantity"], snapshot: row["snapshot"], details: row["details"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+            updatedAt: Date(timeIntervalSince1970: row["updated_at"]), reference: row["reference"])
     }
 
     private static func outboxMessage(_ row: Row) throws -> OutboxMessage {

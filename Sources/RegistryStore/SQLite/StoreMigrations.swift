@@ -12,6 +12,7 @@ enum StoreMigrations {
         ("v2-engine-transactions-and-outbox", 2, version2),
         ("v3-reconciliations-and-notices", 3, version3),
         ("v4-attestations", 4, version4),
+        ("v5-cancellation-references", 5, version5),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -263,5 +264,16 @@ enum StoreMigrations {
             issued_at REAL NOT NULL,
             document TEXT NOT NULL
         ) STRICT;
+        """
+
+    /// A cancellation's idempotency key (the platform's order reference) as an indexed column: before, a repeated
+    /// order was found by scanning the stored requests of every cancellation ever made. Stores written before
+    /// get the column filled from those requests (the engine's JSON: `{"cancellation":{"_0":{"reference":...}}}`).
+    static let version5 = """
+        ALTER TABLE engine_transactions ADD COLUMN reference TEXT;
+        UPDATE engine_transactions
+            SET reference = json_extract(CAST(details AS TEXT), '$.cancellation._0.reference')
+            WHERE flow = 'cancellation' AND json_valid(CAST(details AS TEXT));
+        CREATE INDEX engine_transactions_by_reference ON engine_transactions (reference) WHERE reference IS NOT NULL;
         """
 }

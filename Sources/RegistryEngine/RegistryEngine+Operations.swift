@@ -96,6 +96,7 @@ extension RegistryEngine {
             EngineMetrics.current.ruleRefused(refusal)
             throw .ruleRefused(refusal)
         }
+        try checkAttestable(request)
         // An issuance changes nothing before the ITL's check, so the ledger's refusals are found by a dry run.
         if case .issuance(let issuance) = request {
             do { _ = try store.plan(.issue(issuance.order), at: now.date) } catch {
@@ -294,6 +295,38 @@ extension RegistryEngine {
             after = last.key
         }
         return blocks
+    }
+
+    /// A voluntary cancellation is attested for one project (the attestation names the project and its host), so
+    /// one that would take units of several projects is refused before anything is reserved, saying how many
+    /// units of each project come first in the ledger's take order: the holder cancels them in that many steps.
+    /// (Units from the pending account are one issuance's, held units one project's: both pass.)
+    func checkAttestable(_ request: TransactionRequest) throws(EngineError) {
+        guard case .cancellation(let cancellation) = request, cancellation.hold == nil,
+            cancellation.reservation.issuance == nil,
+            case .account(let target) = cancellation.reservation.destination, target.type == .voluntaryCancellation
+        else { return }
+        let order = cancellation.reservation
+        var runs: [(project: Int?, units: Int64)] = []
+        var remaining = order.quantity
+        do {
+            for block in try availableBlocks(covering: order.quantity, in: order.from) {
+                let units = min(remaining, block.quantity)
+                remaining -= units
+                if let last = runs.last, last.project == block.attributes.project {
+                    runs[runs.count - 1].units += units
+                } else {
+                    runs.append((block.attributes.project, units))
+                }
+            }
+        } catch { throw .store("\(error)") }
+        guard Set(runs.map(\.project)).count > 1 else { return }
+        var listed = runs.prefix(5).map { "\($0.units) of project \($0.project.map(String.init) ?? "-")" }
+        if runs.count > 5 { listed.append("\(runs.count - 5) more runs of other projects") }
+        throw .invalidRequest(
+            "a voluntary cancellation is attested for one project, and the first \(order.quantity) units of "
+                + "\(order.from) in the ledger's take order are \(listed.joined(separator: ", then ")): cancel "
+                + "\(runs[0].units) units first, then the rest in further cancellations")
     }
 
     // MARK: Identifiers

@@ -68,9 +68,10 @@ final class EngineFixture: Sendable {
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
-    static func order(number: Int = 1, first: Int64 = 1, count: Int64 = 1000, period: CommitmentPeriod = .second)
-        throws -> IssuanceOrder
-    {
+    static func order(
+        project: Int = project, number: Int = 1, first: Int64 = 1, count: Int64 = 1000,
+        period: CommitmentPeriod = .second
+    ) throws -> IssuanceOrder {
         IssuanceOrder(
             issuance: IssuanceIdentifier(project: project, number: number), unitType: .cer,
             serials: try SerialRange(start: first, count: count), originalCommitmentPeriod: period,
@@ -80,10 +81,11 @@ final class EngineFixture: Sendable {
 
     /// Issues through the ITL (proposal, acknowledgement, status 2) and returns the issuance's identifier.
     @discardableResult
-    func issue(number: Int = 1, first: Int64 = 1, count: Int64 = 1000, period: CommitmentPeriod = .second)
-        async throws -> IssuanceIdentifier
-    {
-        let order = try Self.order(number: number, first: first, count: count, period: period)
+    func issue(
+        project: Int = project, number: Int = 1, first: Int64 = 1, count: Int64 = 1000,
+        period: CommitmentPeriod = .second
+    ) async throws -> IssuanceIdentifier {
+        let order = try Self.order(project: project, number: number, first: first, count: count, period: period)
         let summary = try await engine.propose(.issuance(order))
         await sender.deliverDue()
         try await notify(summary.identifier, .checkedNoDiscrepancy)

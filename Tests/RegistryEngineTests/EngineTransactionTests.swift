@@ -107,6 +107,52 @@ struct EngineTransactionTests {
         try fixture.expectVerified()
     }
 
+    @Test("a voluntary cancellation of two projects' units is refused before reserving, saying how to split it")
+    func voluntaryCancellationOfOneProject() async throws {
+        let fixture = try await EngineFixture()
+        try await fixture.engine.perform(
+            .registerProject(
+                Project(
+                    number: 1002, title: "Lima Solar", hostParty: "PE", projectType: "Solar",
+                    isLeastDevelopedCountry: false, modalities: [EngineFixture.participant])))
+        let wind = try await fixture.issue(count: 100)
+        let solar = try await fixture.issue(project: 1002, first: 1001, count: 100)
+        _ = try await fixture.forward(30, of: wind, to: EngineFixture.holder)
+        _ = try await fixture.forward(40, of: solar, to: EngineFixture.holder)
+        let journalBefore = try fixture.store.journalTail(limit: 1)
+        func cancel(_ quantity: Int64) async throws -> TransactionSummary {
+            try await fixture.engine.propose(
+                .cancellation(
+                    CancellationOrder(
+                        sources: [EngineFixture.holder], to: EngineFixture.voluntary, quantity: quantity,
+                        beneficiary: nil, purpose: nil)))
+        }
+        await #expect {
+            _ = try await cancel(50)
+        } throws: { error in
+            guard case EngineError.invalidRequest(let message) = error else { return false }
+            return message.contains("30 of project 1001, then 20 of project 1002") && message.contains("cancel 30")
+        }
+        #expect(try fixture.store.journalTail(limit: 1) == journalBefore, "nothing was written")
+        #expect(try fixture.balance(EngineFixture.holder) == 70)
+        // Split as the message says: each part is one project's, and completes.
+        for quantity: Int64 in [30, 20] {
+            let part = try await cancel(quantity)
+            await fixture.sender.deliverDue()
+            try await fixture.notify(part.identifier, .checkedNoDiscrepancy)
+            #expect(try await fixture.state(part.identifier) == .final(.completed))
+        }
+        #expect(try fixture.balance(EngineFixture.voluntary) == 50)
+        // Other cancellation accounts carry no attestation: mixed units go (mandatory cancellation, 250).
+        let excess = try await fixture.engine.propose(
+            .cancellation(
+                CancellationOrder(
+                    sources: [EngineFixture.holder], to: .cdmTerminal(.mandatoryCancellation, period: .second), quantity: 20,
+                    beneficiary: nil, purpose: nil)))
+        #expect(excess.state != .final(.rejected))
+        try fixture.expectVerified()
+    }
+
     @Test("a peer rule refuses before anything is reserved: CP1 units to Switzerland after 2015-04-30")
     func ruleRefusesBeforeReservation() async throws {
         let fixture = try await EngineFixture()

@@ -136,9 +136,8 @@ let package = Package(
         .target(
             name: "Simulators",
             dependencies: [
-                "RegistryCore", "DES", "RegistryNet", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                "RegistryCore", "DES", "RegistryNet", "RegistryWeb", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "SimulatorsTests",

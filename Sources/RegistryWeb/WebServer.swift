@@ -31,9 +31,14 @@ public final class WebServer: Sendable {
         self.serving = serving
     }
 
+    /// How the server words the refusals it makes itself (413, a missing Host, a malformed target): an HTML page
+    /// for the public sites, a JSON document for an API (the simulators' admin endpoints).
+    public typealias ErrorPage = @Sendable (_ status: Int, _ message: String) -> WebResponse
+
     /// Binds `host:port` (0 = any free port) and serves `handler` until `shutdown()`.
     public static func start(
-        host: String, port: Int, handler: some WebHandler, limits: WebServerLimits = .init(), logger: Logger
+        host: String, port: Int, handler: some WebHandler, limits: WebServerLimits = .init(), logger: Logger,
+        errorPage: @escaping ErrorPage = { WebResponse.error(status: $0, message: $1) }
     ) async throws(WebServerError) -> WebServer {
         guard (0...65535).contains(port) else { throw .invalidPort(port) }
         if let problem = limits.problem { throw .invalidLimits(problem) }
@@ -84,7 +89,10 @@ public final class WebServer: Sendable {
                                 logger.warning("web listener full (\(limits.maximumConnections)): refused one")
                                 continue
                             }
-                            group.addTask { await serve(connection, handler: handler, limits: limits, logger: logger) }
+                            group.addTask {
+                                await serve(
+                                    connection, handler: handler, limits: limits, errorPage: errorPage, logger: logger)
+                            }
                         }
                     }
                 } catch {
@@ -106,9 +114,10 @@ public final class WebServer: Sendable {
     /// Connections currently admitted (for metrics and tests of the bound).
     public var openConnections: Int { connections.count }
 
-    static func serve(_ connection: Connection, handler: some WebHandler, limits: WebServerLimits, logger: Logger)
-        async
-    {
+    static func serve(
+        _ connection: Connection, handler: some WebHandler, limits: WebServerLimits, errorPage: ErrorPage,
+        logger: Logger
+    ) async {
         // A body over the limit is read and dropped up to this many bytes, so the client gets to read the 413;
         // beyond it the connection is answered and closed at once.
         let discardCap = min(max(limits.maximumBodyBytes, 1) &* 16, 64 << 20)
@@ -131,8 +140,8 @@ public final class WebServer: Sendable {
                             tooLarge = true
                             if declared > discardCap {
                                 try await write(
-                                    bodyTooLarge(limits), isHead: false, keepAlive: false, version: next.version,
-                                    outbound)
+                                    bodyTooLarge(limits, errorPage), isHead: false, keepAlive: false,
+                                    version: next.version, outbound)
                                 return
                             }
                         }
@@ -143,8 +152,8 @@ public final class WebServer: Sendable {
                             body = []
                             if received > discardCap, let request = head {
                                 try await write(
-                                    bodyTooLarge(limits), isHead: false, keepAlive: false, version: request.version,
-                                    outbound)
+                                    bodyTooLarge(limits, errorPage), isHead: false, keepAlive: false,
+                                    version: request.version, outbound)
                                 return
                             }
                         } else {
@@ -156,11 +165,11 @@ public final class WebServer: Sendable {
                         let isHead = request.method == .HEAD
                         if tooLarge {
                             try await write(
-                                bodyTooLarge(limits), isHead: isHead, keepAlive: false, version: request.version,
-                                outbound)
+                                bodyTooLarge(limits, errorPage), isHead: isHead, keepAlive: false,
+                                version: request.version, outbound)
                             return
                         }
-                        let response = await respond(request, body, handler)
+                        let response = await respond(request, body, handler, errorPage: errorPage)
                         let keepAlive = request.isKeepAlive && response.status != 400
                         try await write(
                             response, isHead: isHead, keepAlive: keepAlive, version: request.version, outbound)
@@ -174,14 +183,16 @@ public final class WebServer: Sendable {
         }
     }
 
-    static func bodyTooLarge(_ limits: WebServerLimits) -> WebResponse {
-        .error(status: 413, message: "The request body is larger than \(limits.maximumBodyBytes) bytes.")
+    static func bodyTooLarge(_ limits: WebServerLimits, _ errorPage: ErrorPage) -> WebResponse {
+        errorPage(413, "The request body is larger than \(limits.maximumBodyBytes) bytes.")
     }
 
     /// Turns the decoded head into a `WebRequest` (400 when the target is malformed) and asks the handler.
-    static func respond(_ head: HTTPRequestHead, _ body: [UInt8], _ handler: some WebHandler) async -> WebResponse {
+    static func respond(
+        _ head: HTTPRequestHead, _ body: [UInt8], _ handler: some WebHandler, errorPage: ErrorPage
+    ) async -> WebResponse {
         if head.version.major == 1, head.version.minor >= 1, !head.headers.contains(name: "host") {
-            return .error(status: 400, message: "An HTTP/1.1 request must carry a Host header (RFC 9112 3.2).")
+            return errorPage(400, "An HTTP/1.1 request must carry a Host header (RFC 9112 3.2).")
         }
         let request: WebRequest
         do {
@@ -189,7 +200,7 @@ public final class WebServer: Sendable {
                 method: head.method.rawValue, target: head.uri, headers: head.headers.map { ($0.name, $0.value) },
                 body: body)
         } catch {
-            return .error(status: 400, message: "Bad request: \(error).")
+            return errorPage(400, "Bad request: \(error).")
         }
         return await handler.respond(to: request)
     }

@@ -1,8 +1,6 @@
 import Foundation
 import Logging
-import NIOCore
-import NIOHTTP1
-import NIOPosix
+import RegistryWeb
 
 /// One request to a simulator's admin endpoint, as read off the wire.
 public struct AdminRequest: Sendable {
@@ -74,26 +72,22 @@ public enum AdminServerError: Error, Hashable, Sendable, CustomStringConvertible
 /// The simulators' test-control endpoint: plain HTTP/1.1 with JSON bodies, loopback only.
 ///
 /// Plain HTTP because only the end-to-end harness on the same machine talks to it; the refusal of any non-loopback
-/// host is what keeps that safe. Keep-alive is honoured; bodies above `maximumBodyBytes` get 413.
+/// host is what keeps that safe. The listener is `RegistryWeb`'s `WebServer` (keep-alive, HEAD, header and body
+/// limits, a bounded number of connections), with its own refusals (413, 400) worded as `{"error": ...}` too.
 public final class AdminHTTPServer: Sendable {
-    public typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    private let server: WebServer
 
     /// The bound port (the kernel's choice when asked for 0).
-    public let port: Int
-    private let serverChannel: any Channel
-    private let connections: Protected<[ObjectIdentifier: any Channel]>
-    private let serving: Task<Void, Never>
+    public var port: Int { server.port }
 
     public static let maximumBodyBytes = 1 << 20
 
-    private init(
-        port: Int, serverChannel: any Channel, connections: Protected<[ObjectIdentifier: any Channel]>,
-        serving: Task<Void, Never>
-    ) {
-        self.port = port
-        self.serverChannel = serverChannel
-        self.connections = connections
-        self.serving = serving
+    /// What the endpoint accepts: one harness, a few connections, long pauses between its calls.
+    static let limits = WebServerLimits(
+        maximumBodyBytes: maximumBodyBytes, idleTimeout: .seconds(300), maximumConnections: 64, backlog: 64)
+
+    private init(server: WebServer) {
+        self.server = server
     }
 
     /// Loopback names the admin endpoint accepts.
@@ -107,112 +101,35 @@ public final class AdminHTTPServer: Sendable {
     ) async throws(AdminServerError) -> AdminHTTPServer {
         guard isLoopback(host) else { throw .notLoopback(host) }
         guard (0...65535).contains(port) else { throw .cannotBind(host: host, port: port, "port out of range") }
-        let connections = Protected([ObjectIdentifier: any Channel]())
-        let server: NIOAsyncChannel<Connection, Never>
         do {
-            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .serverChannelOption(.backlog, value: 64)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .bind(host: host, port: port) { channel in
-                    let id = ObjectIdentifier(channel)
-                    connections.withLock { $0[id] = channel }
-                    channel.closeFuture.whenComplete { _ in _ = connections.withLock { $0.removeValue(forKey: id) } }
-                    return channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        return try Connection(wrappingChannelSynchronously: channel)
-                    }
-                }
+            let server = try await WebServer.start(
+                host: host, port: port, handler: AdminWebHandler(handler: handler), limits: limits, logger: logger,
+                errorPage: { status, message in AdminResponse.error(status, message).webResponse })
+            return AdminHTTPServer(server: server)
         } catch {
             throw .cannotBind(host: host, port: port, "\(error)")
         }
-        guard let bound = server.channel.localAddress?.port else {
-            try? await server.channel.close()
-            throw .cannotBind(host: host, port: port, "no local port")
-        }
-        let serving = Task {
-            await withDiscardingTaskGroup { group in
-                do {
-                    try await server.executeThenClose { inbound in
-                        for try await connection in inbound {
-                            group.addTask { await serve(connection, handler: handler, logger: logger) }
-                        }
-                    }
-                } catch {
-                    logger.debug("admin endpoint stopped accepting: \(error)")
-                }
-            }
-        }
-        logger.info("admin endpoint listening on \(host):\(bound)")
-        return AdminHTTPServer(port: bound, serverChannel: server.channel, connections: connections, serving: serving)
     }
 
     /// Stops accepting, closes open connections and waits for the handlers to finish.
     public func shutdown() async {
-        try? await serverChannel.close()
-        for channel in connections.withLock({ Array($0.values) }) { try? await channel.close() }
-        await serving.value
+        await server.shutdown()
     }
+}
 
-    static func serve(_ connection: Connection, handler: some AdminRequestHandler, logger: Logger) async {
-        do {
-            try await connection.executeThenClose { inbound, outbound in
-                var head: HTTPRequestHead?
-                var body: [UInt8] = []
-                var tooLarge = false
-                for try await part in inbound {
-                    switch part {
-                    case .head(let next):
-                        head = next
-                        body = []
-                        tooLarge = false
-                    case .body(let chunk):
-                        if body.count + chunk.readableBytes > maximumBodyBytes {
-                            tooLarge = true
-                        } else {
-                            body += chunk.readableBytesView
-                        }
-                    case .end:
-                        guard let request = head else { continue }
-                        let response =
-                            tooLarge
-                            ? AdminResponse.error(413, "request body larger than \(maximumBodyBytes) bytes")
-                            : await respond(request, body, handler)
-                        try await write(response, keepAlive: request.isKeepAlive, version: request.version, outbound)
-                        head = nil
-                        if !request.isKeepAlive { return }
-                    }
-                }
-            }
-        } catch {
-            logger.debug("admin connection closed: \(error)")
-        }
+/// An `AdminRequestHandler` as the web server's handler: the request's path, query and body in, JSON out.
+struct AdminWebHandler<Handler: AdminRequestHandler>: WebHandler {
+    let handler: Handler
+
+    func respond(to request: WebRequest) async -> WebResponse {
+        await handler.respond(
+            to: AdminRequest(method: request.method, path: request.path, query: request.query, body: request.body)
+        ).webResponse
     }
+}
 
-    static func respond(_ head: HTTPRequestHead, _ body: [UInt8], _ handler: some AdminRequestHandler) async
-        -> AdminResponse
-    {
-        guard let components = URLComponents(string: head.uri) else {
-            return .error(400, "request target '\(head.uri)' is not a valid URI")
-        }
-        var query: [String: String] = [:]
-        for item in components.queryItems ?? [] { query[item.name] = item.value ?? "" }
-        let path = components.path.split(separator: "/").map(String.init)
-        return await handler.respond(
-            to: AdminRequest(method: head.method.rawValue, path: path, query: query, body: body))
-    }
-
-    static func write(
-        _ response: AdminResponse, keepAlive: Bool, version: HTTPVersion,
-        _ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
-    ) async throws {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
-        headers.add(name: "Content-Length", value: String(response.body.count))
-        headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
-        let head = HTTPResponseHead(
-            version: version, status: HTTPResponseStatus(statusCode: response.status), headers: headers)
-        try await outbound.write(.head(head))
-        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
-        try await outbound.write(.end(nil))
+extension AdminResponse {
+    var webResponse: WebResponse {
+        WebResponse(status: status, headers: [("Content-Type", "application/json")], body: body)
     }
 }

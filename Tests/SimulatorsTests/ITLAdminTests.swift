@@ -172,6 +172,17 @@ struct ITLAdminTests {
         }
     }
 
+    @Test func theServersOwnRefusalsAreJSONToo() async throws {
+        try await withAdmin { context in
+            let large = String(repeating: "x", count: AdminHTTPServer.maximumBodyBytes + 1)
+            let tooLarge = try await context.client.call("POST", "/faults", large)
+            #expect(tooLarge.status == 413)
+            #expect(tooLarge.contentType == "application/json")
+            #expect(tooLarge.error?.contains("\(AdminHTTPServer.maximumBodyBytes) bytes") == true)
+            #expect(try await context.client.call("GET", "/health").status == 200, "still serving")
+        }
+    }
+
     @Test func theOfflineSwitchMakesTheDESEndpointAnswer503UntilSwitchedBack() async throws {
         let certificates = try DevCertificates.make()
         try await withAdmin { context in

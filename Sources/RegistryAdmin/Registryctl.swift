@@ -42,7 +42,7 @@ public struct Registryctl: ParsableCommand {
 
     struct Account: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show or open one account.", subcommands: [Show.self, Open.self])
+            abstract: "Show, list the blocks of, or open one account.", subcommands: [Show.self, Blocks.self, Open.self])
 
         struct Show: RegistryctlRequestCommand {
             static let configuration = CommandConfiguration(
@@ -52,6 +52,27 @@ public struct Registryctl: ParsableCommand {
             func validate() throws { try RegistryctlCheck.notEmpty(account, "ACCOUNT") }
             func adminRequest() -> (command: String, arguments: [String: JSONValue]) {
                 ("account.show", ["account": .string(account)])
+            }
+        }
+
+        struct Blocks: RegistryctlRequestCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List the serial blocks an account holds and can move, in the ledger's take order.",
+                discussion: "A page at a time: the answer's 'next' is the --after of the following page.")
+            @OptionGroup var options: RegistryctlOptions
+            @Argument(help: "The account identifier, e.g. CDM-100-5001-2.") var account: String
+            @Option(help: "Start after this block (REGISTRY:SERIAL, the previous page's 'next').") var after: String?
+            @Option(help: "At most this many blocks (default 1000, at most 10000).") var limit: Int64?
+            func validate() throws {
+                try RegistryctlCheck.notEmpty(account, "ACCOUNT")
+                if let after { try RegistryctlCheck.notEmpty(after, "--after") }
+                if let limit { try RegistryctlCheck.positive(limit, "--limit") }
+            }
+            func adminRequest() -> (command: String, arguments: [String: JSONValue]) {
+                var arguments: [String: JSONValue] = ["account": .string(account)]
+                if let after { arguments["after"] = .string(after) }
+                if let limit { arguments["limit"] = .integer(limit) }
+                return ("account.blocks", arguments)
             }
         }
 

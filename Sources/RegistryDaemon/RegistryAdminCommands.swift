@@ -151,20 +151,35 @@ struct RegistryAdminCommands: AdminCommandHandler {
             return .array(
                 try store.placements(originatingRegistry: engine.configuration.registry, limit: limit).map {
                     placement in
-                    let location: JSONValue =
+                    var json = Self.blockJSON(placement.block)
+                    json["location"] =
                         switch placement.location {
                         case .account(let id): .string("account:\(id)")
                         case .reserved(let transaction): .string("reserved:\(transaction)")
                         case .external(let registry): .string("external:\(registry)")
                         }
-                    return [
-                        "location": location, "first": .integer(placement.block.range.start),
-                        "last": .integer(placement.block.range.end),
-                        "unitType": .string("\(placement.block.attributes.unitType)"),
-                        "originalCommitmentPeriod": .integer(
-                            Int64(placement.block.attributes.originalCommitmentPeriod.rawValue)),
-                    ]
+                    return .object(json)
                 })
+        case "account.blocks":
+            // What an account holds and can move, block by block in the ledger's take order, one page at a time
+            // (`next` is the `after` of the following page). Units reserved by a transaction or a hold are not
+            // here: `transaction show` and `offer list` show them.
+            let id = try Self.account(arguments, "account")
+            guard try store.account(id) != nil else {
+                throw AdminError(code: "unknown-account", message: "account \(id) does not exist")
+            }
+            let limit = Int(try arguments.optionalInteger("limit") ?? 1_000)
+            guard (1...10_000).contains(limit) else {
+                throw AdminError.invalidArgument("limit", command: request.command, "must be in 1...10000, not \(limit)")
+            }
+            let after = try arguments.optionalString("after").map { text in try Self.blockKey(text, request.command) }
+            let page = try store.blocks(in: id, after: after, limit: limit + 1)
+            let shown = page.prefix(limit)
+            return [
+                "account": .string(id.description),
+                "blocks": .array(shown.map { .object(Self.blockJSON($0)) }),
+                "next": page.count > limit ? (shown.last.map { .string($0.key.description) } ?? .null) : .null,
+            ]
         case "queue":
             // In-flight transactions with what they wait for and their messages' retries.
             let now = engine.clock.now.date
@@ -279,6 +294,33 @@ struct RegistryAdminCommands: AdminCommandHandler {
     }
 
     // MARK: Arguments
+
+    /// A block's serials and attributes as `ledger.blocks` and `account.blocks` show them.
+    static func blockJSON(_ block: UnitBlock) -> [String: JSONValue] {
+        let attributes = block.attributes
+        var json: [String: JSONValue] = [
+            "originatingRegistry": .string(attributes.originatingRegistry.rawValue),
+            "first": .integer(block.range.start), "last": .integer(block.range.end),
+            "quantity": .integer(block.quantity), "unitType": .string("\(attributes.unitType)"),
+            "originalCommitmentPeriod": .integer(Int64(attributes.originalCommitmentPeriod.rawValue)),
+            "applicableCommitmentPeriod": .integer(Int64(attributes.applicableCommitmentPeriod.rawValue)),
+        ]
+        if let project = attributes.project { json["project"] = .integer(Int64(project)) }
+        if let expiry = attributes.expiryDate { json["expiryDate"] = .string("\(expiry)") }
+        return json
+    }
+
+    /// `CDM:1234` (a block's originating registry and first serial, as `account.blocks` gives it in `next`).
+    static func blockKey(_ text: String, _ command: String) throws -> BlockKey {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let registry = try? RegistryCode(String(parts[0])), let serial = Int64(parts[1]),
+            serial >= 0
+        else {
+            throw AdminError.invalidArgument(
+                "after", command: command, "'\(text)' is not REGISTRY:SERIAL (the 'next' of the previous page)")
+        }
+        return BlockKey(originatingRegistry: registry, serialStart: serial)
+    }
 
     static func account(_ arguments: AdminArguments, _ name: String) throws -> AccountIdentifier {
         let text = try arguments.string(name)

@@ -126,6 +126,28 @@ struct EndToEndScenarioTests {
             #expect(try await network.balance(Self.holder) == 3_500)
             #expect(try await network.nationalQuantity("DE") == 1_500)
             try await network.expectThreeWayAgreement()
+
+            // The pending account's blocks (issuances 1 and 2, apart) a page of one at a time (registryctl account
+            // blocks): every unit, in serial order.
+            let pending = "CDM-110-1110-0"
+            var pages: [JSONValue] = []
+            var after: String?
+            repeat {
+                let page = try await network.registryctl(
+                    ["account", "blocks", pending, "--limit", "1"] + (after.map { ["--after", $0] } ?? []))
+                pages += page["blocks"]?.arrayValue ?? []
+                after = page["next"]?.stringValue
+            } while after != nil && pages.count < 100
+            #expect(pages.count >= 2, "issuances 1 and 2: \(pages)")
+            #expect(pages.compactMap { $0["quantity"]?.integerValue }.reduce(0, +) == (try await network.balance(pending)))
+            let firsts = pages.compactMap { $0["first"]?.integerValue }
+            #expect(firsts == firsts.sorted() && pages.allSatisfy { $0["project"] == 1001 })
+            let badCursor = await refusal {
+                _ = try await network.ctl("account.blocks", ["account": .string(Self.holder), "after": "1200"])
+            }
+            #expect(badCursor?.code == "invalid-argument" && badCursor?.message.contains("REGISTRY:SERIAL") == true)
+            let unknown = await refusal { _ = try await network.ctl("account.blocks", ["account": "CDM-100-9999-0"]) }
+            #expect(unknown?.code == "unknown-account")
             let status = try await network.registryctl(["status"])
             #expect(status["registry"] == "CDM")
         }

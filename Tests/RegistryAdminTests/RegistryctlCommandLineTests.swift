@@ -37,6 +37,10 @@ struct RegistryctlCommandLineTests {
         #expect(open.arguments == ["type": 100, "identifier": 7, "commitmentPeriod": 2, "name": "Ops"])
         let unnamed = try Self.request(["account", "open", "--type", "100", "--id", "8", "--period", "2"])
         #expect(unnamed.arguments["name"] == nil)
+        let blocks = try Self.request(["account", "blocks", "CDM-100-5001-2", "--after", "CDM:1200", "--limit", "50"])
+        #expect(blocks.command == "account.blocks")
+        #expect(blocks.arguments == ["account": "CDM-100-5001-2", "after": "CDM:1200", "limit": 50])
+        #expect(try Self.request(["account", "blocks", "CDM-100-5001-2"]).arguments == ["account": "CDM-100-5001-2"])
     }
 
     @Test("project register with repeated participants and the LDC flag")

@@ -115,7 +115,9 @@ extension OnlinePlatform {
             return WebhookReceipt(status: 200, message: "order \(order.number) paid")
         case .refundDue(let order):
             logger.warning("order \(order.number) paid after its hold ended and the units were gone: refund due")
-            return WebhookReceipt(status: 200, message: "order \(order.number): refund due")
+            let refunded = await refund(order)
+            return WebhookReceipt(
+                status: 200, message: "order \(order.number): refund \(refunded ? "made" : "due")")
         case .failed(let order, let releasing):
             logger.info("order \(order.number): payment failed")
             if releasing { await flushReleases() }

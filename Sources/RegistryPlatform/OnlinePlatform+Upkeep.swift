@@ -39,11 +39,55 @@ extension OnlinePlatform {
         for order in orders { await follow(order) }
     }
 
-    /// Start-up: apply expiries, finish releases, re-send paid orders without a transaction, follow the others.
+    /// Start-up: apply expiries, finish releases, re-send paid orders without a transaction, follow the others,
+    /// refund what is owed.
     public func resume() async {
         do { _ = try await expireDue() } catch { logger.error("expiry pass failed: \(error)") }
         await flushReleases()
         await followCancellations()
+        await refundOwed()
+    }
+
+    /// Gives back the payment of every paid order that got nothing (paid too late, or its cancellation failed);
+    /// returns how many were refunded now. The order is owed durably before the provider is asked, and the
+    /// provider's idempotency key is the order's, so a refund asked again after a crash moves no money twice. A
+    /// refund the provider does not make stays owed and is asked again by the next pass.
+    @discardableResult
+    public func refundOwed() async -> Int {
+        let owed: [Order]
+        do { owed = try store.ordersOwingRefund() } catch {
+            logger.error("cannot read the orders owed a refund: \(error)")
+            return 0
+        }
+        var refunded = 0
+        for order in owed where await refund(order) { refunded += 1 }
+        return refunded
+    }
+
+    /// Refunds one owed order; true when the provider made the refund and it is recorded.
+    func refund(_ order: Order) async -> Bool {
+        guard order.status.owesRefund, let payment = order.paymentID else { return false }
+        let reason =
+            order.status == .cancellationFailed
+            ? "order \(order.number): the registry did not cancel the units"
+            : "order \(order.number): paid after the reservation ended, the units were gone"
+        let refundID: String
+        do {
+            refundID = try await payments.refund(
+                RefundRequest(key: order.refundKey, payment: payment, amount: order.amount, reason: reason))
+        } catch {
+            logger.warning("order \(order.number): refund of \(order.amount) not made, will retry: \(error)")
+            return false
+        }
+        do {
+            try store.recordRefund(order: order.id, refundID: refundID, now: now)
+        } catch {
+            // The provider made it: the next pass asks again with the same key and records the same refund.
+            logger.error("order \(order.number): refund \(refundID) made but not recorded: \(error)")
+            return false
+        }
+        logger.notice("order \(order.number): \(order.amount) refunded (\(refundID))")
+        return true
     }
 
     /// The periodic task: `resume()`'s passes every `interval` until the task is cancelled.
@@ -86,6 +130,7 @@ extension OnlinePlatform {
             case .failed(let reason):
                 try store.failCancellation(order.id, reason: reason, now: now)
                 logger.warning("order \(order.number): cancellation \(transaction) failed, refund due: \(reason)")
+                if let failed = try store.order(token: order.token) { _ = await refund(failed) }
             case .inProgress:
                 break
             case nil:

@@ -19,12 +19,15 @@ public enum OrderStatus: String, Hashable, Sendable, Codable, CaseIterable {
     case refundDue = "refund-due"
     /// The registry or ITL rejected the cancellation: the units went back to the holder, the buyer is owed a refund.
     case cancellationFailed = "cancellation-failed"
+    /// The payment of a `refund-due` or `cancellation-failed` order went back to the buyer (`refundID`).
+    case refunded
 
     /// Orders that hold units on their offer.
     public var holdsUnits: Bool { self == .awaitingPayment }
     /// Orders whose units count as sold.
     public var isSold: Bool { self == .paid || self == .cancelling || self == .completed }
-    /// The buyer paid and gets nothing: the page says a refund is due.
+    /// The buyer paid and gets nothing: the platform refunds the payment (and the page says a refund is due until
+    /// the provider made it).
     public var owesRefund: Bool { self == .refundDue || self == .cancellationFailed }
 
     /// What the order page says, in plain words.
@@ -38,6 +41,7 @@ public enum OrderStatus: String, Hashable, Sendable, Codable, CaseIterable {
         case .expired: "Expired: no payment arrived in time"
         case .refundDue: "Refund due: the payment arrived after the reservation ended and the units were gone"
         case .cancellationFailed: "Failed, refund due: the registry did not cancel the units"
+        case .refunded: "Refunded: no units were cancelled, and your payment was returned"
         }
     }
 }
@@ -67,11 +71,17 @@ public struct Order: Hashable, Sendable {
     /// Why the cancellation failed, as the registry said it.
     public var failure: String?
     public var endedAt: Date?
+    /// The provider's refund, once made (status `refunded`).
+    public var refundID: String?
+    public var refundedAt: Date?
 
     /// The platform's order number, as the registry records it (the idempotency key of `cancelHeld`).
     public var number: String { Order.number(id) }
 
     static func number(_ id: Int64) -> String { "PLT-\(id)" }
+
+    /// The refund's idempotency key at the provider: one refund per order, whoever asks and however often.
+    public var refundKey: String { "\(number)-refund" }
 }
 
 /// What a buyer asks for on an offer's page.

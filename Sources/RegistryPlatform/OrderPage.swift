@@ -22,12 +22,18 @@ enum OrderPage {
             main += "<p>Your payment of \(HTML.escape(order.amount.description)) arrived after the reservation "
             main += "ended, and the units had been ordered by someone else or the offer had ended. No units were "
             main += "cancelled for you. <strong>You are owed a refund of \(HTML.escape(order.amount.description))"
-            main += "</strong>; the registry administrator will return it.</p>"
+            main += "</strong>; it is being returned to your payment method (reload this page to see it done).</p>"
         case .cancellationFailed:
             main += "<p>The registry could not cancel the units"
             if let failure = order.failure { main += " (\(HTML.escape(failure)))" }
-            main += ". <strong>You are owed a refund of \(HTML.escape(order.amount.description))</strong>; the "
-            main += "registry administrator will return it.</p>"
+            main += ". <strong>You are owed a refund of \(HTML.escape(order.amount.description))</strong>; it is "
+            main += "being returned to your payment method (reload this page to see it done).</p>"
+        case .refunded:
+            main += "<p>No units were cancelled for you"
+            if let failure = order.failure { main += ": the registry could not cancel them (\(HTML.escape(failure)))" }
+            main += ". <strong>Your payment of \(HTML.escape(order.amount.description)) was refunded</strong>"
+            if let at = order.refundedAt { main += " on \(OnlinePlatform.timestamp(at))" }
+            main += ".</p>"
         case .paymentFailed, .expired:
             if let offer {
                 main += "<p>You can <a href=\"/offers/\(offer.id)\">order again from this offer</a>.</p>"
@@ -51,6 +57,7 @@ enum OrderPage {
         if let paid = order.paidAt { row("Paid", OnlinePlatform.timestamp(paid)) }
         if let transaction = order.transaction { row("Registry transaction", transaction.rawValue) }
         if let completed = order.completedAt { row("Cancelled", OnlinePlatform.timestamp(completed)) }
+        if let refund = order.refundID { row("Refund", refund) }
         main += "</dl><p>Keep the address of this page: it is the only way to see your order.</p>"
         return WebPage.layout(
             title: "Order \(order.number)", main: main, navigation: PlatformWeb.navigation(current: nil))

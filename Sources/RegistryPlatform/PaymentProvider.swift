@@ -5,6 +5,30 @@ import Foundation
 public protocol PaymentProvider: Sendable {
     /// Starts a payment for an order; the buyer is then sent to `CreatedPayment.redirectURL`.
     func createPayment(_ request: PaymentRequest) async throws(PaymentProviderError) -> CreatedPayment
+
+    /// Gives a succeeded payment back in full and returns the provider's refund id. Idempotent by
+    /// `RefundRequest.key` (the providers' idempotency key): asked again with the same key, after a crash between
+    /// the refund and its recording, the provider answers the refund it already made and moves no money twice.
+    /// Throws when no refund was made (provider unreachable, or it refused): the platform asks again later.
+    func refund(_ request: RefundRequest) async throws(PaymentProviderError) -> String
+}
+
+/// A full refund of an order's payment.
+public struct RefundRequest: Hashable, Sendable {
+    /// The idempotency key: one refund per order, ever (`PLT-42-refund`).
+    public var key: String
+    /// The provider's payment id (`CreatedPayment.id`).
+    public var payment: String
+    public var amount: Money
+    /// Why, for the provider's records and the buyer's statement.
+    public var reason: String
+
+    public init(key: String, payment: String, amount: Money, reason: String) {
+        self.key = key
+        self.payment = payment
+        self.amount = amount
+        self.reason = reason
+    }
 }
 
 public struct PaymentRequest: Hashable, Sendable {

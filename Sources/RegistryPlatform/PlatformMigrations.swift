@@ -6,6 +6,7 @@ enum PlatformMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-offers-orders-payment-events") { db in try db.execute(sql: version1) }
+        migrator.registerMigration("v2-refunds") { db in try db.execute(sql: version2) }
         return migrator
     }
 
@@ -76,5 +77,11 @@ enum PlatformMigrations {
             kind TEXT NOT NULL,
             received_at REAL NOT NULL
         );
+        """
+
+    /// Refunds: the provider's refund id and when it was made, on the order it gives back.
+    static let version2 = """
+        ALTER TABLE orders ADD COLUMN refund_id TEXT;
+        ALTER TABLE orders ADD COLUMN refunded_at REAL;
         """
 }

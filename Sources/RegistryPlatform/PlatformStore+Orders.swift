@@ -176,11 +176,15 @@ extension PlatformStore {
     }
 
     /// Paid orders whose cancellation is not finished: re-sent or followed.
-    func ordersToFollow() throws(PlatformError) -> [Order] {
-        try read { db in
+    func ordersToFollow() throws(PlatformError) -> [Order] { try orders(in: [.paid, .cancelling]) }
+
+    /// The orders in one of `statuses`, oldest first.
+    private func orders(in statuses: [OrderStatus]) throws(PlatformError) -> [Order] {
+        let marks = statuses.map { _ in "?" }.joined(separator: ", ")
+        return try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM orders WHERE status IN (?, ?) ORDER BY id",
-                arguments: [OrderStatus.paid.rawValue, OrderStatus.cancelling.rawValue]
+                db, sql: "SELECT * FROM orders WHERE status IN (\(marks)) ORDER BY id",
+                arguments: StatementArguments(statuses.map(\.rawValue))
             ).map { row in try Self.order(from: row) }
         }
     }
@@ -218,6 +222,29 @@ extension PlatformStore {
             try db.execute(
                 sql: "UPDATE offers SET sold = sold - ?, returned = returned + ? WHERE id = ?",
                 arguments: [order.quantity, order.quantity, order.offerID])
+        }
+    }
+
+    /// Paid orders that got nothing and whose payment has not gone back yet, oldest first.
+    func ordersOwingRefund() throws(PlatformError) -> [Order] {
+        try orders(in: OrderStatus.allCases.filter(\.owesRefund)).filter { $0.paymentID != nil }
+    }
+
+    /// The provider refunded the order's payment as `refundID`; returns the order as it now is. Recorded once:
+    /// an order no longer owed (refunded meanwhile by another pass) keeps its first refund.
+    @discardableResult
+    func recordRefund(order id: Int64, refundID: String, now: Date) throws(PlatformError) -> Order? {
+        try write { db in
+            try db.execute(
+                sql: """
+                    UPDATE orders SET status = ?, refund_id = ?, refunded_at = ?
+                    WHERE id = ? AND status IN (?, ?) AND refund_id IS NULL
+                    """,
+                arguments: [
+                    OrderStatus.refunded.rawValue, refundID, now.timeIntervalSince1970, id,
+                    OrderStatus.refundDue.rawValue, OrderStatus.cancellationFailed.rawValue,
+                ])
+            return try Self.fetchOrder(db, where: "id = ?", [id])
         }
     }
 }

@@ -58,7 +58,8 @@ extension PlatformStore {
                 createdAt: Date(timeIntervalSince1970: row["created_at"]),
                 expiresAt: Date(timeIntervalSince1970: row["expires_at"]), paymentID: row["payment_id"],
                 paymentURL: row["payment_url"], paidAt: date("paid_at"), transaction: transaction,
-                completedAt: date("completed_at"), failure: row["failure"], endedAt: date("ended_at"))
+                completedAt: date("completed_at"), failure: row["failure"], endedAt: date("ended_at"),
+                refundID: row["refund_id"], refundedAt: date("refunded_at"))
         } catch let error as PlatformError {
             throw error
         } catch {

@@ -13,7 +13,7 @@ enum SimulatedPaymentPage {
             main += "<form method=\"post\" action=\"/simulated-payments/\(HTML.escape(payment.id))\">"
             main += "<p><button type=\"submit\" name=\"decision\" value=\"pay\">Pay</button> "
             main += "<button type=\"submit\" name=\"decision\" value=\"decline\">Decline</button></p></form>"
-        case .paid, .declined:
+        case .paid, .declined, .refunded:
             main += "<p role=\"status\">This payment is \(payment.state.rawValue). "
             main += "<a href=\"\(HTML.escape(payment.request.returnURL))\">Back to the order</a></p>"
         }

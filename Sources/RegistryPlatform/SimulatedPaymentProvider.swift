@@ -10,6 +10,7 @@ public actor SimulatedPaymentProvider: PaymentProvider {
         case open
         case paid
         case declined
+        case refunded
     }
 
     /// A payment as the simulated provider knows it.
@@ -30,6 +31,9 @@ public actor SimulatedPaymentProvider: PaymentProvider {
     }
 
     private var payments: [String: Payment] = [:]
+    /// Refund ids by idempotency key, and the refunds made (payment id -> refund id).
+    private var refundsByKey: [String: String] = [:]
+    public private(set) var refunds: [String: String] = [:]
     private let baseURL: String
     private let signature: WebhookSignature
     private let clock: @Sendable () -> Date
@@ -54,6 +58,34 @@ public actor SimulatedPaymentProvider: PaymentProvider {
     }
 
     public func payment(_ id: String) -> Payment? { payments[id] }
+
+    /// Refunds a paid payment in full, once: the same key answers the same refund; another key for a payment
+    /// already refunded, a payment never paid or a different amount is refused, as a real provider would.
+    public func refund(_ request: RefundRequest) async throws(PaymentProviderError) -> String {
+        if let existing = refundsByKey[request.key] {
+            guard refunds[request.payment] == existing else {
+                throw PaymentProviderError("refund key \(request.key) was used for another payment")
+            }
+            return existing
+        }
+        guard var payment = payments[request.payment] else {
+            throw PaymentProviderError("there is no payment \(request.payment)")
+        }
+        guard payment.state == .paid else {
+            throw PaymentProviderError("payment \(request.payment) is \(payment.state), not paid: nothing to refund")
+        }
+        guard request.amount == payment.request.amount else {
+            throw PaymentProviderError(
+                "refund of \(request.amount) for payment \(request.payment) of \(payment.request.amount): only full "
+                    + "refunds")
+        }
+        let id = "re_" + OnlinePlatform.newToken()
+        payment.state = .refunded
+        payments[request.payment] = payment
+        refundsByKey[request.key] = id
+        refunds[request.payment] = id
+        return id
+    }
 
     /// The buyer pressed Pay (`succeeded`) or Decline: records it and POSTs the signed event to the platform.
     public func settle(_ id: String, succeeded: Bool) async throws(PaymentProviderError) -> Settlement {

@@ -27,9 +27,10 @@ struct PlatformFixture {
     let payments: SimulatedPaymentProvider
     let platform: OnlinePlatform
 
+    /// `provider`: the platform's payment provider instead of the simulated one (`payments` still exists).
     init(
         baseURL: String = "http://127.0.0.1:9", units: Int64 = 10_000, holdMinutes: Double = 30,
-        paymentOrigins: [String] = []
+        paymentOrigins: [String] = [], provider: (any PaymentProvider)? = nil
     ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("platform-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -42,7 +43,7 @@ struct PlatformFixture {
         var logger = Logger(label: "platform-test")
         logger.logLevel = .critical
         platform = try OnlinePlatform(
-            store: store, registry: registry, payments: payments,
+            store: store, registry: registry, payments: provider ?? payments,
             configuration: PlatformConfiguration(
                 baseURL: baseURL, webhookSecret: Self.secret, holdDuration: holdMinutes * 60,
                 paymentOrigins: paymentOrigins, clock: { clock.now }),

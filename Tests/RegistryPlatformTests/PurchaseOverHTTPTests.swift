@@ -173,6 +173,26 @@ struct PurchaseOverHTTPTests {
         }
     }
 
+    @Test func aPaidOrderTheRegistryCannotCancelIsRefundedThroughTheProvider() async throws {
+        try await LivePlatform.with { live in
+            let offer = try await live.fixture.offer(quantity: 100)
+            await live.fixture.registry.rejectCancellation(of: "PLT-1", reason: "ITL response code 7122")
+            let ordered = try await live.post("/offers/\(offer.id)/orders", form: [("quantity", "20")] + Self.buyer)
+            let payURL = try #require(ordered.header("Location"))
+            let paymentID = String(payURL.split(separator: "/").last ?? "")
+            let paid = try await live.post(payURL, form: [("decision", "pay")])
+            let orderPage = try await live.get(try #require(paid.header("Location")))
+            #expect(orderPage.body.contains("Refunded: no units were cancelled, and your payment was returned"))
+            #expect(orderPage.body.contains("the registry could not cancel them (ITL response code 7122)"))
+            #expect(orderPage.body.contains("Your payment of USD 250.00 was refunded</strong> on "))
+            #expect(await live.fixture.payments.payment(paymentID)?.state == .refunded)
+            #expect(await live.fixture.payments.refunds[paymentID] != nil)
+            let payPage = try await live.get(payURL)
+            #expect(payPage.body.contains("This payment is refunded."))
+            #expect(await live.fixture.registry.totalCancelled == 0)
+        }
+    }
+
     @Test func aRefusedOrderReRendersTheFormWithTheMessageNextToTheField() async throws {
         try await LivePlatform.with { live in
             let offer = try await live.fixture.offer(quantity: 100)

@@ -125,12 +125,14 @@ let package = Package(
                 "RegistryWeb", "RegistryCore", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         .testTarget(
             name: "RegistryPlatformTests",
             dependencies: [
                 "RegistryPlatform", "RegistryWeb", "RegistryCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         // ITL and national-registry simulators: their own logic, never the daemon's engine (DESIGN.md).
         .target(

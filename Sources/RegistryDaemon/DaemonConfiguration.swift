@@ -59,7 +59,10 @@ public struct DaemonConfiguration: Sendable {
         ],
         "attestation": ["signingKey", "previousPublicKey", "registryName"],
         "public": ["host", "port"],
-        "platform": ["host", "port", "database", "baseURL", "holdMinutes", "webhookSecretFile", "paymentProvider"],
+        "platform": [
+            "host", "port", "database", "baseURL", "holdMinutes", "webhookSecretFile", "paymentProvider", "mail",
+        ],
+        "platform.mail": ["smtpHost", "smtpPort", "from", "heloName"],
         "store": ["path"],
         "listen": ["host", "port", "path"],
         "tls": ["certificate", "privateKey", "trustedCA"],
@@ -181,25 +184,31 @@ struct ConfigurationReader {
     /// False only for the shipped example's test: files, folders and group names are then not looked up.
     var checksHost = true
 
+    /// `known` maps each table's dotted path (`""` the top level, `platform.mail` a nested table) to its keys.
     func refuseUnknownKeys(_ known: [String: Set<String>]) throws(ConfigurationError) {
-        for (key, value) in object {
-            guard known[""]?.contains(key) == true else {
-                throw ConfigurationError(key: key, problem: "is not a known key")
+        try refuseUnknownKeys(in: object, path: "", known)
+    }
+
+    private func refuseUnknownKeys(in table: [String: JSONValue], path: String, _ known: [String: Set<String>])
+        throws(ConfigurationError)
+    {
+        for (key, value) in table {
+            let full = path.isEmpty ? key : "\(path).\(key)"
+            guard known[path]?.contains(key) == true else {
+                throw ConfigurationError(key: full, problem: "is not a known key")
             }
             if let nested = value.objectValue {
-                guard let allowed = known[key] else {
-                    throw ConfigurationError(key: key, problem: "must be a value, not an object")
+                guard known[full] != nil else {
+                    throw ConfigurationError(key: full, problem: "must be a value, not an object")
                 }
-                for inner in nested.keys where !allowed.contains(inner) {
-                    throw ConfigurationError(key: "\(key).\(inner)", problem: "is not a known key")
-                }
-            } else if known[key] != nil {
-                throw ConfigurationError(key: key, problem: "must be an object")
+                try refuseUnknownKeys(in: nested, path: full, known)
+            } else if known[full] != nil {
+                throw ConfigurationError(key: full, problem: "must be an object")
             }
         }
     }
 
-    private func value(_ key: String) -> JSONValue? {
+    func value(_ key: String) -> JSONValue? {
         var current: JSONValue? = .object(object)
         for part in key.split(separator: ".") { current = current?[String(part)] }
         return current

@@ -39,10 +39,12 @@ public struct PlatformSettings: Sendable {
     public var webhookSecretPath: String
     /// Only "simulated" today: the provider is an interface, and the simulated one is what tests and demos use.
     public var paymentProvider: String
+    /// `[platform.mail]`: buyers' e-mails through this SMTP relay; nil: no e-mail.
+    public var mail: MailSettings?
 
     public init(
         listen: PublicListen, databasePath: String, baseURL: String, holdMinutes: Int, webhookSecretPath: String,
-        paymentProvider: String
+        paymentProvider: String, mail: MailSettings? = nil
     ) {
         self.listen = listen
         self.databasePath = databasePath
@@ -50,6 +52,24 @@ public struct PlatformSettings: Sendable {
         self.holdMinutes = holdMinutes
         self.webhookSecretPath = webhookSecretPath
         self.paymentProvider = paymentProvider
+        self.mail = mail
+    }
+}
+
+/// The SMTP relay the platform hands buyers' e-mails to (the machine's own mail server: no TLS, no login).
+public struct MailSettings: Hashable, Sendable {
+    public var smtpHost: String
+    public var smtpPort: Int
+    /// The envelope sender and From address.
+    public var from: String
+    /// The name given in EHLO.
+    public var heloName: String
+
+    public init(smtpHost: String, smtpPort: Int = 25, from: String, heloName: String = "localhost") {
+        self.smtpHost = smtpHost
+        self.smtpPort = smtpPort
+        self.from = from
+        self.heloName = heloName
     }
 }
 
@@ -94,6 +114,36 @@ extension ConfigurationReader {
         return PlatformSettings(
             listen: listen, databasePath: try storePath("platform.database"), baseURL: baseURL,
             holdMinutes: try integer("platform.holdMinutes", default: 30, in: 1...1440),
-            webhookSecretPath: try existingFile("platform.webhookSecretFile"), paymentProvider: provider)
+            webhookSecretPath: try existingFile("platform.webhookSecretFile"), paymentProvider: provider,
+            mail: try mailSettings())
+    }
+
+    /// `[platform.mail] smtpHost, smtpPort, from, heloName`: nil when `smtpHost` is absent.
+    func mailSettings() throws(ConfigurationError) -> MailSettings? {
+        guard let host = try optionalString("platform.mail.smtpHost") else {
+            for key in ["smtpPort", "from", "heloName"] where value("platform.mail.\(key)") != nil {
+                throw ConfigurationError(
+                    key: "platform.mail.smtpHost", problem: "is required when platform.mail.\(key) is set")
+            }
+            return nil
+        }
+        guard !host.isEmpty, !host.contains(where: \.isWhitespace) else {
+            throw ConfigurationError(key: "platform.mail.smtpHost", problem: "'\(host)' is not a host name or address")
+        }
+        let from = try string("platform.mail.from")
+        let parts = from.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !from.contains(where: { $0.isWhitespace || "<>\"".contains($0) })
+        else {
+            throw ConfigurationError(
+                key: "platform.mail.from", problem: "'\(from)' is not an address like platform@example.org")
+        }
+        let helo = try string("platform.mail.heloName", default: "localhost")
+        guard !helo.isEmpty, !helo.contains(where: \.isWhitespace) else {
+            throw ConfigurationError(key: "platform.mail.heloName", problem: "'\(helo)' is not a host name")
+        }
+        return MailSettings(
+            smtpHost: host, smtpPort: try integer("platform.mail.smtpPort", default: 25, in: 1...65535), from: from,
+            heloName: helo)
     }
 }

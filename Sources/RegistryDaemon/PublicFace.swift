@@ -84,6 +84,9 @@ public struct PublicFace: Sendable {
             configuration: PlatformConfiguration(
                 baseURL: settings.baseURL, webhookSecret: secret, holdDuration: TimeInterval(settings.holdMinutes * 60),
                 clock: now),
+            mail: settings.mail.map { mail in
+                SMTPMailTransport(host: mail.smtpHost, port: mail.smtpPort, from: mail.from, heloName: mail.heloName)
+            },
             logger: Logger(label: "cdm-registry.platform"))
         await platform.resume()
         let server = try await WebServer.start(

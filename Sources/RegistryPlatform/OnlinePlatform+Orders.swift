@@ -94,7 +94,7 @@ extension OnlinePlatform {
         let event = PaymentEvent(id: envelope.id, kind: kind, payment: envelope.payment)
         let effect: PaymentEffect
         do {
-            effect = try store.applyPayment(event: event, now: now)
+            effect = try store.applyPayment(event: event, now: now, mail: mail != nil)
         } catch .orderNotFound {
             // Possibly ahead of the order's own commit: nothing recorded, the provider delivers again later.
             logger.warning("webhook event \(event.id): no order has payment \(event.payment)")

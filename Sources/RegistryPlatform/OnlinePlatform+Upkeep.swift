@@ -40,12 +40,13 @@ extension OnlinePlatform {
     }
 
     /// Start-up: apply expiries, finish releases, re-send paid orders without a transaction, follow the others,
-    /// refund what is owed.
+    /// refund what is owed, send the e-mails that are due.
     public func resume() async {
         do { _ = try await expireDue() } catch { logger.error("expiry pass failed: \(error)") }
         await flushReleases()
         await followCancellations()
         await refundOwed()
+        await sendMail()
     }
 
     /// Gives back the payment of every paid order that got nothing (paid too late, or its cancellation failed);
@@ -80,7 +81,7 @@ extension OnlinePlatform {
             return false
         }
         do {
-            try store.recordRefund(order: order.id, refundID: refundID, now: now)
+            try store.recordRefund(order: order.id, refundID: refundID, now: now, mail: mail != nil)
         } catch {
             // The provider made it: the next pass asks again with the same key and records the same refund.
             logger.error("order \(order.number): refund \(refundID) made but not recorded: \(error)")
@@ -125,7 +126,7 @@ extension OnlinePlatform {
         do {
             switch outcome {
             case .completed:
-                try store.completeOrder(order.id, now: now)
+                try store.completeOrder(order.id, now: now, mail: mail != nil)
                 logger.info("order \(order.number): cancellation \(transaction) completed")
             case .failed(let reason):
                 try store.failCancellation(order.id, reason: reason, now: now)

@@ -7,6 +7,7 @@ enum PlatformMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-offers-orders-payment-events") { db in try db.execute(sql: version1) }
         migrator.registerMigration("v2-refunds") { db in try db.execute(sql: version2) }
+        migrator.registerMigration("v3-mail-outbox") { db in try db.execute(sql: version3) }
         return migrator
     }
 
@@ -83,5 +84,22 @@ enum PlatformMigrations {
     static let version2 = """
         ALTER TABLE orders ADD COLUMN refund_id TEXT;
         ALTER TABLE orders ADD COLUMN refunded_at REAL;
+        """
+
+    /// E-mails to buyers, queued in the same transaction as the order change they tell of (one per order and
+    /// kind) and sent by the periodic task; the text is written when sent, from the order as it is then.
+    static let version3 = """
+        CREATE TABLE mail_outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            order_id INTEGER NOT NULL REFERENCES orders (id),
+            kind TEXT NOT NULL,
+            queued_at REAL NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at REAL NOT NULL,
+            sent_at REAL,
+            last_error TEXT,
+            UNIQUE (order_id, kind)
+        );
+        CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at) WHERE sent_at IS NULL;
         """
 }

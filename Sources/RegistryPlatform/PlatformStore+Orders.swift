@@ -120,7 +120,8 @@ extension PlatformStore {
     }
 
     /// Applies a verified payment event exactly once (its id is recorded in the same transaction).
-    func applyPayment(event: PaymentEvent, now: Date) throws(PlatformError) -> PaymentEffect {
+    /// `mail`: queue the buyer's "payment received" e-mail with the change.
+    func applyPayment(event: PaymentEvent, now: Date, mail: Bool = false) throws(PlatformError) -> PaymentEffect {
         try write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO payment_events (event_id, payment_id, kind, received_at) "
@@ -133,7 +134,12 @@ extension PlatformStore {
             }
             switch event.kind {
             case .succeeded:
-                return try Self.applySuccess(db, order: order, now: now)
+                let effect = try Self.applySuccess(db, order: order, now: now)
+                switch effect {
+                case .paid, .refundDue: if mail { try Self.queueMail(db, order: order.id, .received, now: now) }
+                default: break
+                }
+                return effect
             case .failed:
                 guard order.status == .awaitingPayment else {
                     return .ignored(
@@ -198,7 +204,7 @@ extension PlatformStore {
         }
     }
 
-    func completeOrder(_ id: Int64, now: Date) throws(PlatformError) {
+    func completeOrder(_ id: Int64, now: Date, mail: Bool = false) throws(PlatformError) {
         try write { db in
             try db.execute(
                 sql: "UPDATE orders SET status = ?, completed_at = ?, ended_at = ? WHERE id = ? AND status = ?",
@@ -206,6 +212,7 @@ extension PlatformStore {
                     OrderStatus.completed.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970, id,
                     OrderStatus.cancelling.rawValue,
                 ])
+            if mail, db.changesCount == 1 { try Self.queueMail(db, order: id, .completed, now: now) }
         }
     }
 
@@ -233,7 +240,9 @@ extension PlatformStore {
     /// The provider refunded the order's payment as `refundID`; returns the order as it now is. Recorded once:
     /// an order no longer owed (refunded meanwhile by another pass) keeps its first refund.
     @discardableResult
-    func recordRefund(order id: Int64, refundID: String, now: Date) throws(PlatformError) -> Order? {
+    func recordRefund(order id: Int64, refundID: String, now: Date, mail: Bool = false) throws(PlatformError)
+        -> Order?
+    {
         try write { db in
             try db.execute(
                 sql: """
@@ -244,6 +253,7 @@ extension PlatformStore {
                     OrderStatus.refunded.rawValue, refundID, now.timeIntervalSince1970, id,
                     OrderStatus.refundDue.rawValue, OrderStatus.cancellationFailed.rawValue,
                 ])
+            if mail, db.changesCount == 1 { try Self.queueMail(db, order: id, .refunded, now: now) }
             return try Self.fetchOrder(db, where: "id = ?", [id])
         }
     }

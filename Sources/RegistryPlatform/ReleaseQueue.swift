@@ -1,4 +1,5 @@
-/// Runs the platform's release passes one at a time.
+/// Runs the platform's release passes one at a time (and, as a second instance, its mail passes: two passes at
+/// once would send the same due message twice).
 ///
 /// Why: two passes reading the same pending quantity at once would ask for the same release twice (the registry
 /// would answer the second from its journal, but the order of confirmations would be muddled). Each pass re-reads

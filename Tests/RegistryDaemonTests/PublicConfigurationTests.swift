@@ -55,6 +55,38 @@ import Testing
         #expect(error?.problem.contains(problem) == true, "\(error?.problem ?? "")")
     }
 
+    @Test func theMailRelayIsReadWithDefaults() throws {
+        let fixture = try ConfigurationFixture()
+        var section = try platform(fixture)
+        section["mail"] = ["smtpHost": "127.0.0.1", "from": "platform@cancel.example.org"]
+        var object = fixture.minimal
+        object["platform"] = .object(section)
+        let mail = try #require(try fixture.load(json: object).platform?.mail)
+        #expect(mail == MailSettings(smtpHost: "127.0.0.1", smtpPort: 25, from: "platform@cancel.example.org"))
+        object["platform"] = .object(try platform(fixture))
+        #expect(try fixture.load(json: object).platform?.mail == nil, "no [platform.mail]: no e-mail")
+    }
+
+    @Test(arguments: [
+        ("from", JSONValue?.none, "platform.mail.from", "is required"),
+        ("from", JSONValue.string("Platform <platform@example.org>"), "platform.mail.from", "is not an address"),
+        ("smtpPort", JSONValue.integer(0), "platform.mail.smtpPort", "is not in 1...65535"),
+        ("smtpHost", JSONValue?.none, "platform.mail.smtpHost", "is required when"),
+        ("relay", JSONValue.string("x"), "platform.mail.relay", "is not a known key"),
+    ])
+    func mailMistakesAreNamed(key: String, value: JSONValue?, named: String, problem: String) throws {
+        let fixture = try ConfigurationFixture()
+        var mail: [String: JSONValue] = ["smtpHost": "127.0.0.1", "from": "platform@cancel.example.org"]
+        mail[key] = value
+        var section = try platform(fixture)
+        section["mail"] = .object(mail)
+        var object = fixture.minimal
+        object["platform"] = .object(section)
+        let error = #expect(throws: ConfigurationError.self) { try fixture.load(json: object) }
+        #expect(error?.key == named)
+        #expect(error?.problem.contains(problem) == true, "\(error?.problem ?? "")")
+    }
+
     @Test func aPublicHostWithoutPortAndAMissingKeyFileAreNamed() throws {
         let fixture = try ConfigurationFixture()
         var object = fixture.minimal

@@ -130,9 +130,8 @@ let package = Package(
         .testTarget(
             name: "RegistryPlatformTests",
             dependencies: [
-                "RegistryPlatform", "RegistryWeb", "RegistryCore",
+                "RegistryPlatform", "RegistryWeb", "RegistryCore", "RegistryTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         // ITL and national-registry simulators: their own logic, never the daemon's engine (DESIGN.md).
         .target(
@@ -190,7 +189,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "RegistrySandbox", "RegistryAdmin", .product(name: "NIOHTTP1", package: "swift-nio"),
+                "RegistrySandbox", "RegistryAdmin", "RegistryTestSupport",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         // End to end in a release build: `swift build -c release && .build/release/e2e-bench` (docs/PERFORMANCE.md).
@@ -209,7 +209,12 @@ let package = Package(
             name: "store-crash-writer", dependencies: ["RegistryStore", "RegistryCore"],
             path: "Tests/Support/StoreCrashWriter"),
         // Test helpers shared by test targets (development certificates from certs/make-dev-certs.sh).
-        .target(name: "RegistryTestSupport", dependencies: ["RegistryNet"], path: "Tests/Support/RegistryTestSupport"),
+        .target(
+            name: "RegistryTestSupport",
+            dependencies: [
+                "RegistryNet", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ], path: "Tests/Support/RegistryTestSupport"),
         .testTarget(
             name: "RegistryNetTests",
             dependencies: [

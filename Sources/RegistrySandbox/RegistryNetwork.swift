@@ -20,6 +20,9 @@ public final class RegistryNetwork: @unchecked Sendable {
     public let nationalRegistries: [String]
     public var ports: [String: Int] = [:]
     public var adminPorts: [String: Int] = [:]
+    /// An SMTP server on 127.0.0.1 for the daemon's `[platform.mail]` (set before `start()`); nil: no e-mail.
+    public var platformMailPort: Int?
+    public static let platformMailFrom = "cancellations@cdm.test"
     public var itl: ChildProcess?
     public var registries: [String: ChildProcess] = [:]
     public var daemon: ChildProcess?
@@ -126,6 +129,9 @@ public final class RegistryNetwork: @unchecked Sendable {
     /// Writes the daemon's configuration (JSON) and returns its path; `clockStart` moves its registry time.
     public func writeDaemonConfiguration(clockStart: String? = nil) throws -> String {
         if let clockStart { daemonClockStart = clockStart }
+        let platformMail: [String: Any] =
+            platformMailPort.map { ["mail": ["smtpHost": "127.0.0.1", "smtpPort": $0, "from": Self.platformMailFrom]] }
+            ?? [:]
         let config: [String: Any] = [
             "registry": "CDM", "store": ["path": path("cdm.sqlite")],
             "listen": ["host": "127.0.0.1", "port": ports["CDM"] ?? 0],
@@ -148,7 +154,7 @@ public final class RegistryNetwork: @unchecked Sendable {
                 "host": "127.0.0.1", "port": ports["PLATFORM"] ?? 0, "database": path("platform.sqlite"),
                 "baseURL": platformURL, "webhookSecretFile": path("certs/webhook.secret"), "holdMinutes": 30,
                 "paymentProvider": "simulated",
-            ],
+            ].merging(platformMail) { $1 },
         ]
         return try write(config, "cdm.json")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import RegistryAdmin
 import RegistrySandbox
+import RegistryTestSupport
 import Testing
 
 /// Issue 7 end to end: the online platform sells held units, the daemon cancels them through the ITL, the buyer
@@ -23,6 +24,9 @@ struct PublicFaceTests {
         let network = try RegistryNetwork(clockStart: "2024-03-01T10:00:00Z", nationalRegistries: ["JP"])
         let web = PublicWeb()
         defer { Task { await web.shutdown() } }
+        let mailServer = try await FakeSMTPServer.start()
+        defer { Task { await mailServer.stop() } }
+        network.platformMailPort = mailServer.port
         try await stopping(network) {
             try await network.start()
             try await network.registerProjectAndIssue(last: 10_000, toHolder: 2_000)
@@ -75,6 +79,17 @@ struct PublicFaceTests {
             let document = try await web.get(orderURL + "/attestation")
             #expect(document.status == 200)
             #expect(document.body.contains("Jane Doe") && document.body.contains("Andes Wind"))
+
+            // The buyer's e-mails went to the SMTP relay of [platform.mail]: the order's link, then the attestation's.
+            try await eventually("the daemon sends the buyer's two e-mails") {
+                mailServer.sessions.filter { $0.data != nil }.count == 2
+            }
+            let mails = mailServer.sessions.compactMap(\.decodedBody)
+            #expect(mailServer.sessions.allSatisfy { $0.commands.contains("RCPT TO:<jane@example.org>") })
+            #expect(mailServer.sessions.allSatisfy {
+                $0.commands.contains("MAIL FROM:<\(RegistryNetwork.platformMailFrom)>")
+            })
+            #expect(mails.count == 2 && mails[0].contains(orderURL) && mails[1].contains("\(orderURL)/attestation"))
 
             // In a real browser: the offers filtered, the completed order, the attestation as printed.
             let browser = try HeadlessChromium()

@@ -1,6 +1,7 @@
 import Foundation
 import RegistryCore
 import RegistryPlatform
+import RegistryTestSupport
 import Testing
 
 /// Records what it is given; can refuse everything, as a mail server that is down.

@@ -1,4 +1,5 @@
 import Foundation
+import RegistryTestSupport
 import Testing
 
 @testable import RegistryPlatform
@@ -9,13 +10,6 @@ struct SMTPMailTransportTests {
         SMTPMailTransport(
             host: "127.0.0.1", port: port, from: "platform@registry.example", heloName: "registry.example",
             timeout: timeout)
-    }
-
-    /// The body of a recorded message: the base64 part after the headers, decoded.
-    static func decodedBody(_ data: String) throws -> String {
-        let parts = data.components(separatedBy: "\r\n\r\n")
-        let encoded = parts.dropFirst().joined().replacingOccurrences(of: "\r\n", with: "")
-        return String(decoding: try #require(Data(base64Encoded: encoded)), as: UTF8.self)
     }
 
     @Test func aMessageGoesThroughTheWholeDialogueWithItsHeadersAndBody() async throws {
@@ -34,7 +28,7 @@ struct SMTPMailTransportTests {
         #expect(data.contains("From: platform@registry.example\r\nTo: ana@example.org\r\n"))
         #expect(data.contains("Subject: Order PLT-7: units cancelled\r\n"))
         #expect(data.contains("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64"))
-        #expect(try Self.decodedBody(data) == body.replacingOccurrences(of: "\n", with: "\r\n"))
+        #expect(session.decodedBody == body.replacingOccurrences(of: "\n", with: "\r\n"))
     }
 
     @Test func aSubjectThatIsNotPlainASCIIIsEncodedAndCannotStartAHeader() throws {

@@ -5,31 +5,32 @@ import Synchronization
 
 /// A minimal SMTP server on 127.0.0.1 for the transport's tests: answers the RFC 5321 dialogue and records, per
 /// session, the command lines and the message data (dot-unstuffed). It can refuse the recipient or stay silent.
-final class FakeSMTPServer: Sendable {
-    struct Session: Sendable {
-        var commands: [String] = []
-        var data: String?
+/// Used by the platform's tests and the end-to-end suite (the daemon's [platform.mail] relay).
+public final class FakeSMTPServer: Sendable {
+    public struct Session: Sendable {
+        public var commands: [String] = []
+        public var data: String?
     }
 
-    enum Behaviour: Sendable {
+    public enum Behaviour: Sendable {
         case accept
         case refuseRecipient
         case silent
     }
 
-    let port: Int
+    public let port: Int
     private let server: any Channel
     private let recorded = Mutex<[Session]>([])
     private let serving = Mutex<Task<Void, Never>?>(nil)
 
-    var sessions: [Session] { recorded.withLock { $0 } }
+    public var sessions: [Session] { recorded.withLock { $0 } }
 
     private init(port: Int, server: any Channel) {
         self.port = port
         self.server = server
     }
 
-    static func start(_ behaviour: Behaviour = .accept) async throws -> FakeSMTPServer {
+    public static func start(_ behaviour: Behaviour = .accept) async throws -> FakeSMTPServer {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0) { channel in
@@ -49,7 +50,7 @@ final class FakeSMTPServer: Sendable {
         return fake
     }
 
-    func stop() async {
+    public func stop() async {
         try? await server.close()
         await serving.withLock { $0 }?.value
     }
@@ -109,5 +110,15 @@ final class FakeSMTPServer: Sendable {
                 }
             }
         }
+    }
+}
+
+extension FakeSMTPServer.Session {
+    /// The text of the recorded message: its base64 body (after the headers) decoded.
+    public var decodedBody: String? {
+        guard let data else { return nil }
+        let encoded = data.components(separatedBy: "\r\n\r\n").dropFirst().joined()
+            .replacingOccurrences(of: "\r\n", with: "")
+        return Data(base64Encoded: encoded).map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -116,4 +116,33 @@ extension Registryctl {
             func adminRequest() -> (command: String, arguments: [String: JSONValue]) { ("offers.list", [:]) }
         }
     }
+
+    struct Orders: RegistryctlRequestCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the online platform's orders, newest first (a buyer's question, a refund owed).")
+        @OptionGroup var options: RegistryctlOptions
+        @Option(help: "Only this status, e.g. refund-due, cancellation-failed, refunded.") var status: String?
+        @Option(help: "At most this many (default 50).") var limit: Int64?
+        func validate() throws {
+            if let status { try RegistryctlCheck.notEmpty(status, "--status") }
+            if let limit { try RegistryctlCheck.positive(limit, "--limit") }
+        }
+        func adminRequest() -> (command: String, arguments: [String: JSONValue]) {
+            var arguments: [String: JSONValue] = [:]
+            if let status { arguments["status"] = .string(status) }
+            if let limit { arguments["limit"] = .integer(limit) }
+            return ("orders.list", arguments)
+        }
+    }
+
+    struct Mail: RegistryctlRequestCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the e-mails to buyers, newest first: sent, or waiting with the relay's last refusal.")
+        @OptionGroup var options: RegistryctlOptions
+        @Option(help: "At most this many (default 50).") var limit: Int64?
+        func validate() throws { if let limit { try RegistryctlCheck.positive(limit, "--limit") } }
+        func adminRequest() -> (command: String, arguments: [String: JSONValue]) {
+            ("mail.list", limit.map { ["limit": .integer($0)] } ?? [:])
+        }
+    }
 }

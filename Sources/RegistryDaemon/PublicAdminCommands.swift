@@ -13,8 +13,8 @@ struct PublicAdminCommands: Sendable {
 
     static let changing: Set<String> = ["offer.create", "offer.withdraw", "attestation.issue"]
     static let commands: Set<String> = [
-        "attestation.verify", "attestation.show", "attestation.document", "attestations.list", "attestation.issue", "offer.create",
-        "offer.withdraw", "offers.list",
+        "attestation.verify", "attestation.show", "attestation.document", "attestations.list", "attestation.issue",
+        "offer.create", "offer.withdraw", "offers.list", "orders.list", "mail.list",
     ]
 
     func run(_ request: AdminRequest) async throws -> JSONValue {
@@ -88,9 +88,51 @@ struct PublicAdminCommands: Sendable {
             let platform = try requirePlatform()
             let listing = try platform.offers(OfferFilter(page: 1, pageSize: OfferFilter.maximumPageSize))
             return .array(listing.offers.map { offerJSON($0, now: platform.now) })
+        case "orders.list":
+            // The platform's orders, newest first: what a buyer's question or a refund owed is about.
+            let platform = try requirePlatform()
+            let statusText = try arguments.optionalString("status")
+            let status = try statusText.map { text in
+                guard let status = OrderStatus(rawValue: text) else {
+                    throw AdminError.invalidArgument(
+                        "status", command: request.command,
+                        "'\(text)' is not one of \(OrderStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return status
+            }
+            let limit = Int(try arguments.optionalInteger("limit") ?? 50)
+            return .array(
+                try platform.store.recentOrders(status: status, limit: max(1, min(limit, 10_000))).map(orderJSON))
+        case "mail.list":
+            // The buyers' e-mails, newest first, sent or waiting, with the relay's last refusal.
+            let platform = try requirePlatform()
+            let limit = Int(try arguments.optionalInteger("limit") ?? 50)
+            return .array(
+                try platform.store.mailQueue(limit: max(1, min(limit, 10_000))).map { item in
+                    [
+                        "mail": .integer(item.id), "order": .string("PLT-\(item.orderID)"),
+                        "kind": .string(item.kind.rawValue), "queuedAt": .string(item.queuedAt.formatted(.iso8601)),
+                        "attempts": .integer(Int64(item.attempts)),
+                        "sentAt": item.sentAt.map { .string($0.formatted(.iso8601)) } ?? .null,
+                        "nextAttemptAt": item.sentAt == nil ? .string(item.nextAttemptAt.formatted(.iso8601)) : .null,
+                        "lastError": item.lastError.map { .string($0) } ?? .null,
+                    ]
+                })
         default:
             throw AdminError.unknownCommand(request.command)
         }
+    }
+
+    private func orderJSON(_ order: Order) -> JSONValue {
+        [
+            "order": .string(order.number), "status": .string(order.status.rawValue), "offer": .integer(order.offerID),
+            "quantity": .integer(order.quantity), "amount": .string(order.amount.description),
+            "createdAt": .string(order.createdAt.formatted(.iso8601)),
+            "paidAt": order.paidAt.map { .string($0.formatted(.iso8601)) } ?? .null,
+            "transaction": order.transaction.map { .string($0.rawValue) } ?? .null,
+            "failure": order.failure.map { .string($0) } ?? .null,
+            "refund": order.refundID.map { .string($0) } ?? .null,
+        ]
     }
 
     private func requirePlatform() throws -> OnlinePlatform {

@@ -184,6 +184,17 @@ extension PlatformStore {
     /// Paid orders whose cancellation is not finished: re-sent or followed.
     func ordersToFollow() throws(PlatformError) -> [Order] { try orders(in: [.paid, .cancelling]) }
 
+    /// The latest orders, newest first, of one status or all: what operators list.
+    public func recentOrders(status: OrderStatus?, limit: Int) throws(PlatformError) -> [Order] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT * FROM orders \(status == nil ? "" : "WHERE status = ?") ORDER BY id DESC LIMIT ?",
+                arguments: StatementArguments(status.map { [$0.rawValue] } ?? []) + [limit]
+            ).map { row in try Self.order(from: row) }
+        }
+    }
+
     /// The orders in one of `statuses`, oldest first.
     private func orders(in statuses: [OrderStatus]) throws(PlatformError) -> [Order] {
         let marks = statuses.map { _ in "?" }.joined(separator: ", ")

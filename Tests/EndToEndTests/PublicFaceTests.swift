@@ -90,6 +90,15 @@ struct PublicFaceTests {
                 $0.commands.contains("MAIL FROM:<\(RegistryNetwork.platformMailFrom)>")
             })
             #expect(mails.count == 2 && mails[0].contains(orderURL) && mails[1].contains("\(orderURL)/attestation"))
+            // What operators see: the order with its transaction, the two e-mails sent.
+            let orders = try await network.registryctl(["orders", "--status", "completed"]).arrayValue ?? []
+            #expect(orders.count == 1 && orders.first?["transaction"]?.stringValue?.hasPrefix("CDM") == true)
+            #expect(orders.first?["amount"] == "EUR 135.00")
+            let sentMail = try await network.registryctl(["mail"]).arrayValue ?? []
+            #expect(sentMail.count == 2 && sentMail.allSatisfy { $0["sentAt"]?.stringValue != nil })
+            await #expect(throws: AdminError.self, "an unknown status is named") {
+                try await network.ctl("orders.list", ["status": "lost"])
+            }
 
             // In a real browser: the offers filtered, the completed order, the attestation as printed.
             let browser = try HeadlessChromium()

@@ -43,6 +43,15 @@ struct RegistryctlCommandLineTests {
         #expect(try Self.request(["account", "blocks", "CDM-100-5001-2"]).arguments == ["account": "CDM-100-5001-2"])
     }
 
+    @Test("orders and mail of the online platform")
+    func platformListings() throws {
+        let orders = try Self.request(["orders", "--status", "refund-due", "--limit", "5"])
+        #expect(orders.command == "orders.list" && orders.arguments == ["status": "refund-due", "limit": 5])
+        #expect(try Self.request(["orders"]).arguments.isEmpty)
+        let mail = try Self.request(["mail", "--limit", "3"])
+        #expect(mail == AdminRequest(id: "1", command: "mail.list", arguments: ["limit": 3]))
+    }
+
     @Test("project register with repeated participants and the LDC flag")
     func project() throws {
         let request = try Self.request([

@@ -30,9 +30,11 @@ extension OnlinePlatform {
                 } catch {
                     let what = "mail \(item.id) (\(item.kind.rawValue), \(Order.number(item.orderID)))"
                     logger.warning("\(what) not sent, attempt \(item.attempts + 1): \(error)")
+                    metrics.mailFailed()
                     try? store.recordMailFailure(item.id, error: "\(error)", nextAttemptAt: retryTime(item))
                     continue
                 }
+                metrics.mailSent()
                 do { try store.markMailSent(item.id, now: now) } catch {
                     logger.error("mail \(item.id) sent but not marked: it will be sent again: \(error)")
                 }

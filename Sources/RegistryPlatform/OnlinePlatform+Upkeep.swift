@@ -47,6 +47,17 @@ extension OnlinePlatform {
         await followCancellations()
         await refundOwed()
         await sendMail()
+        sampleMetrics()
+    }
+
+    /// Orders by status and the e-mails waiting, for the metrics endpoint.
+    func sampleMetrics() {
+        do {
+            metrics.orders(try store.orderCounts())
+            if mail != nil { metrics.mailWaiting(try store.mailWaitingCount()) }
+        } catch {
+            logger.error("platform metrics not sampled: \(error)")
+        }
     }
 
     /// Gives back the payment of every paid order that got nothing (paid too late, or its cancellation failed);
@@ -87,6 +98,7 @@ extension OnlinePlatform {
             logger.error("order \(order.number): refund \(refundID) made but not recorded: \(error)")
             return false
         }
+        metrics.refunded()
         logger.notice("order \(order.number): \(order.amount) refunded (\(refundID))")
         return true
     }

@@ -16,19 +16,22 @@ public final class OnlinePlatform: Sendable {
     /// Where buyers' e-mails go (nil: none are written or sent).
     let mail: (any MailTransport)?
     let mailPasses = ReleaseQueue()
+    let metrics: PlatformMetrics
 
     /// Checks the configuration; the store is opened by the caller (`PlatformStore(path:)`) so one file is shared by
     /// nothing else. With `mail`, buyers get e-mails: payment received (with the order's link), units cancelled
     /// (with the attestation's link), refunded.
     public init(
         store: PlatformStore, registry: any PlatformRegistry, payments: any PaymentProvider,
-        configuration: PlatformConfiguration, mail: (any MailTransport)? = nil, logger: Logger
+        configuration: PlatformConfiguration, mail: (any MailTransport)? = nil,
+        metrics: PlatformMetrics = PlatformMetrics(), logger: Logger
     ) throws(PlatformError) {
         try configuration.check()
         self.store = store
         self.registry = registry
         self.payments = payments
         self.mail = mail
+        self.metrics = metrics
         self.configuration = configuration
         self.signature = WebhookSignature(
             secret: configuration.webhookSecret, tolerance: configuration.signatureTolerance)

@@ -53,6 +53,11 @@ extension PlatformStore {
         }
     }
 
+    /// How many e-mails wait to be sent.
+    func mailWaitingCount() throws(PlatformError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL") ?? 0 }
+    }
+
     func markMailSent(_ id: Int64, now: Date) throws(PlatformError) {
         try write { db in
             try db.execute(

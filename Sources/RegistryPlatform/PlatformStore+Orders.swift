@@ -195,6 +195,17 @@ extension PlatformStore {
         }
     }
 
+    /// How many orders there are in each status.
+    func orderCounts() throws(PlatformError) -> [OrderStatus: Int] {
+        try read { db in
+            var counts: [OrderStatus: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM orders GROUP BY status") {
+                if let status = OrderStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            }
+            return counts
+        }
+    }
+
     /// The orders in one of `statuses`, oldest first.
     private func orders(in statuses: [OrderStatus]) throws(PlatformError) -> [Order] {
         let marks = statuses.map { _ in "?" }.joined(separator: ", ")

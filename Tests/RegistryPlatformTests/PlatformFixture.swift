@@ -30,7 +30,8 @@ struct PlatformFixture {
     /// `provider`: the platform's payment provider instead of the simulated one (`payments` still exists).
     init(
         baseURL: String = "http://127.0.0.1:9", units: Int64 = 10_000, holdMinutes: Double = 30,
-        paymentOrigins: [String] = [], provider: (any PaymentProvider)? = nil, mail: (any MailTransport)? = nil
+        paymentOrigins: [String] = [], provider: (any PaymentProvider)? = nil, mail: (any MailTransport)? = nil,
+        metrics: PlatformMetrics = PlatformMetrics()
     ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("platform-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -47,7 +48,7 @@ struct PlatformFixture {
             configuration: PlatformConfiguration(
                 baseURL: baseURL, webhookSecret: Self.secret, holdDuration: holdMinutes * 60,
                 paymentOrigins: paymentOrigins, clock: { clock.now }),
-            mail: mail, logger: logger)
+            mail: mail, metrics: metrics, logger: logger)
     }
 
     var now: Date { clock.now }

@@ -1,4 +1,5 @@
 import Foundation
+import MetricsTestKit
 import RegistryCore
 import RegistryPlatform
 import RegistryTestSupport
@@ -104,5 +105,38 @@ struct PlatformMailTests {
         #expect(server.sessions.count == 2)
         #expect(server.sessions.allSatisfy { $0.commands.contains("RCPT TO:<ana@example.org>") && $0.data != nil })
         #expect(try fixture.platform.store.mailQueue().allSatisfy { $0.sentAt != nil })
+    }
+
+    @Test func ordersByStatusRefundsAndTheMailQueueAreMeasured() async throws {
+        let backend = TestMetrics()
+        let mail = RecordingMailTransport()
+        let provider = ScriptedRefundProvider()
+        let fixture = try await PlatformFixture(
+            units: 100, provider: provider, mail: mail, metrics: PlatformMetrics(factory: backend))
+        defer { fixture.removeFiles() }
+        let offer = try await fixture.offer(quantity: 100)
+        let sold = try await fixture.purchase(offer, quantity: 10)
+        let failing = try await fixture.purchase(offer, quantity: 5)
+        _ = try await fixture.purchase(offer, quantity: 1)
+        await fixture.registry.rejectCancellation(of: failing.number, reason: "ITL response code 7122")
+        await mail.setDown(true)
+        try await fixture.deliver(.succeeded, for: sold)
+        try await fixture.deliver(.succeeded, for: failing)
+        await fixture.platform.resume()
+
+        func orders(_ status: OrderStatus) throws -> Double? {
+            try backend.expectGauge(PlatformMetrics.Name.orders, [("status", status.rawValue)]).lastValue
+        }
+        #expect(try orders(.completed) == 1 && orders(.refunded) == 1 && orders(.awaitingPayment) == 1)
+        #expect(try orders(.cancellationFailed) == 0, "every status is reported, zeros included")
+        #expect(backend.counterTotal(label: PlatformMetrics.Name.refunds) == 1)
+        #expect(try backend.expectGauge(PlatformMetrics.Name.mailWaiting).lastValue == 4)
+        #expect(backend.counterTotal(label: PlatformMetrics.Name.mailFailures) == 4)
+
+        await mail.setDown(false)
+        fixture.clock.advance(by: 61)
+        await fixture.platform.resume()
+        #expect(backend.counterTotal(label: PlatformMetrics.Name.mailSent) == 4)
+        #expect(try backend.expectGauge(PlatformMetrics.Name.mailWaiting).lastValue == 0)
     }
 }

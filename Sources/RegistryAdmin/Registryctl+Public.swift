@@ -135,6 +135,39 @@ extension Registryctl {
         }
     }
 
+    struct Order: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one order of the online platform, or record a refund made outside the payment provider.",
+            subcommands: [Show.self, Refunded.self])
+
+        struct Show: RegistryctlRequestCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Show an order: buyer, amount, status, transaction, refund and its e-mails.")
+            @OptionGroup var options: RegistryctlOptions
+            @Argument(help: "The order number, e.g. PLT-42.") var order: String
+            func validate() throws { try RegistryctlCheck.notEmpty(order, "ORDER") }
+            func adminRequest() -> (command: String, arguments: [String: JSONValue]) {
+                ("order.show", ["order": .string(order)])
+            }
+        }
+
+        struct Refunded: RegistryctlRequestCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Record that an order owed a refund was refunded outside the provider (e.g. bank transfer).",
+                discussion: "Only for orders in refund-due or cancellation-failed; the buyer's e-mail says so.")
+            @OptionGroup var options: RegistryctlOptions
+            @Argument(help: "The order number, e.g. PLT-42.") var order: String
+            @Option(help: "How it was refunded (kept as the refund's reference).") var note: String
+            func validate() throws {
+                try RegistryctlCheck.notEmpty(order, "ORDER")
+                try RegistryctlCheck.notEmpty(note, "--note")
+            }
+            func adminRequest() -> (command: String, arguments: [String: JSONValue]) {
+                ("order.refunded", ["order": .string(order), "note": .string(note)])
+            }
+        }
+    }
+
     struct Mail: RegistryctlRequestCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the e-mails to buyers, newest first: sent, or waiting with the relay's last refusal.")

@@ -11,10 +11,10 @@ struct PublicAdminCommands: Sendable {
     let store: SQLiteRegistryStore
     let platform: OnlinePlatform?
 
-    static let changing: Set<String> = ["offer.create", "offer.withdraw", "attestation.issue"]
+    static let changing: Set<String> = ["offer.create", "offer.withdraw", "attestation.issue", "order.refunded"]
     static let commands: Set<String> = [
         "attestation.verify", "attestation.show", "attestation.document", "attestations.list", "attestation.issue",
-        "offer.create", "offer.withdraw", "offers.list", "orders.list", "mail.list",
+        "offer.create", "offer.withdraw", "offers.list", "orders.list", "order.show", "order.refunded", "mail.list",
     ]
 
     func run(_ request: AdminRequest) async throws -> JSONValue {
@@ -103,6 +103,31 @@ struct PublicAdminCommands: Sendable {
             let limit = Int(try arguments.optionalInteger("limit") ?? 50)
             return .array(
                 try platform.store.recentOrders(status: status, limit: max(1, min(limit, 10_000))).map(orderJSON))
+        case "order.show":
+            let platform = try requirePlatform()
+            let id = try Self.orderNumber(arguments, request.command)
+            guard let order = try platform.store.order(id: id) else {
+                throw AdminError(code: "unknown-order", message: "there is no order PLT-\(id)")
+            }
+            guard case .object(var json) = orderJSON(order) else { return orderJSON(order) }
+            json["email"] = .string(order.email)
+            json["beneficiary"] = .string(order.beneficiary)
+            json["purpose"] = .string(order.purpose)
+            json["payment"] = order.paymentID.map { .string($0) } ?? .null
+            json["refundedAt"] = order.refundedAt.map { .string($0.formatted(.iso8601)) } ?? .null
+            json["mail"] = .array(
+                try platform.store.mailQueue(limit: 10_000).filter { $0.orderID == id }.map { item in
+                    [
+                        "kind": .string(item.kind.rawValue),
+                        "sentAt": item.sentAt.map { .string($0.formatted(.iso8601)) } ?? .null,
+                        "lastError": item.lastError.map { .string($0) } ?? .null,
+                    ]
+                })
+            return .object(json)
+        case "order.refunded":
+            let platform = try requirePlatform()
+            let id = try Self.orderNumber(arguments, request.command)
+            return orderJSON(try platform.markRefunded(id, note: try arguments.string("note")))
         case "mail.list":
             // The buyers' e-mails, newest first, sent or waiting, with the relay's last refusal.
             let platform = try requirePlatform()
@@ -121,6 +146,16 @@ struct PublicAdminCommands: Sendable {
         default:
             throw AdminError.unknownCommand(request.command)
         }
+    }
+
+    /// `PLT-42` or `42`.
+    static func orderNumber(_ arguments: AdminArguments, _ command: String) throws -> Int64 {
+        let text = try arguments.string("order")
+        let digits = text.uppercased().hasPrefix("PLT-") ? String(text.dropFirst(4)) : text
+        guard let id = Int64(digits), id > 0 else {
+            throw AdminError.invalidArgument("order", command: command, "'\(text)' is not an order number like PLT-42")
+        }
+        return id
     }
 
     private func orderJSON(_ order: Order) -> JSONValue {

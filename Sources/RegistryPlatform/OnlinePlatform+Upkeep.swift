@@ -76,6 +76,26 @@ extension OnlinePlatform {
         return refunded
     }
 
+    /// Records a refund made outside the provider (staff returned the money by bank transfer after the provider
+    /// kept refusing): the order stops being owed and the buyer's "refunded" e-mail is queued. Only an order owed
+    /// a refund can be marked; the note (how it was refunded) becomes its refund id, prefixed `manual: `.
+    public func markRefunded(_ id: Int64, note: String) throws(PlatformError) -> Order {
+        let text = try FieldRules.text(note, field: "note", maxLength: 200)
+        guard let order = try store.order(id: id) else {
+            throw .invalidInput(field: "order", "there is no order \(Order.number(id))")
+        }
+        guard order.status.owesRefund else {
+            throw .invalidInput(
+                field: "order", "\(order.number) is \(order.status.rawValue), not owed a refund: nothing to mark")
+        }
+        guard let marked = try store.recordRefund(order: id, refundID: "manual: \(text)", now: now, mail: mail != nil),
+            marked.status == .refunded
+        else { throw .invalidInput(field: "order", "\(order.number) changed meanwhile; look again") }
+        metrics.refunded()
+        logger.notice("order \(order.number): refund recorded by an operator (\(text))")
+        return marked
+    }
+
     /// Refunds one owed order; true when the provider made the refund and it is recorded.
     func refund(_ order: Order) async -> Bool {
         guard order.status.owesRefund, let payment = order.paymentID else { return false }

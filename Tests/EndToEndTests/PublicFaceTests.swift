@@ -99,6 +99,11 @@ struct PublicFaceTests {
             await #expect(throws: AdminError.self, "an unknown status is named") {
                 try await network.ctl("orders.list", ["status": "lost"])
             }
+            let shown = try await network.registryctl(["order", "show", orders.first?["order"]?.stringValue ?? "-"])
+            #expect(shown["email"] == "jane@example.org" && shown["mail"]?.arrayValue?.count == 2)
+            await #expect(throws: AdminError.self, "a completed order is owed nothing") {
+                try await network.ctl("order.refunded", ["order": shown["order"] ?? "-", "note": "bank transfer"])
+            }
 
             // In a real browser: the offers filtered, the completed order, the attestation as printed.
             let browser = try HeadlessChromium()

@@ -48,6 +48,11 @@ struct RegistryctlCommandLineTests {
         let orders = try Self.request(["orders", "--status", "refund-due", "--limit", "5"])
         #expect(orders.command == "orders.list" && orders.arguments == ["status": "refund-due", "limit": 5])
         #expect(try Self.request(["orders"]).arguments.isEmpty)
+        let show = try Self.request(["order", "show", "PLT-7"])
+        #expect(show == AdminRequest(id: "1", command: "order.show", arguments: ["order": "PLT-7"]))
+        let refunded = try Self.request(["order", "refunded", "PLT-7", "--note", "bank transfer 42"])
+        #expect(refunded.command == "order.refunded")
+        #expect(refunded.arguments == ["order": "PLT-7", "note": "bank transfer 42"])
         let mail = try Self.request(["mail", "--limit", "3"])
         #expect(mail == AdminRequest(id: "1", command: "mail.list", arguments: ["limit": 3]))
     }

@@ -104,3 +104,38 @@ struct RefundTests {
         #expect(await provider.refunds.isEmpty, "an open payment has nothing to give back")
     }
 }
+
+@Suite("Refunds made outside the provider")
+struct ManualRefundTests {
+    @Test func anOrderTheProviderCannotRefundIsMarkedRefundedByAnOperatorOnce() async throws {
+        let provider = ScriptedRefundProvider()
+        let mail = RecordingMailTransport()
+        let fixture = try await PlatformFixture(units: 100, provider: provider, mail: mail)
+        defer { fixture.removeFiles() }
+        let offer = try await fixture.offer(quantity: 100)
+        let order = try await fixture.purchase(offer, quantity: 10)
+        let other = try await fixture.purchase(offer, quantity: 10)
+        await fixture.registry.rejectCancellation(of: order.number, reason: "ITL response code 7122")
+        await provider.setDown(true)
+        try await fixture.deliver(.succeeded, for: order)
+        try await fixture.deliver(.succeeded, for: other)
+
+        #expect(throws: PlatformError.self, "an order not owed a refund") {
+            try fixture.platform.markRefunded(other.id, note: "bank transfer 2024-03-02")
+        }
+        #expect(throws: PlatformError.self, "a note is required") {
+            try fixture.platform.markRefunded(order.id, note: " ")
+        }
+        let marked = try fixture.platform.markRefunded(order.id, note: "bank transfer 2024-03-02")
+        #expect(marked.status == .refunded && marked.refundID == "manual: bank transfer 2024-03-02")
+        #expect(throws: PlatformError.self, "only once") {
+            try fixture.platform.markRefunded(order.id, note: "again")
+        }
+        // The provider is never asked again for it, and the buyer is told.
+        await provider.setDown(false)
+        #expect(await fixture.platform.refundOwed() == 0)
+        #expect(await provider.refundsMade.isEmpty)
+        await fixture.platform.sendMail()
+        #expect(await mail.sent.last?.body.contains("(refund manual: bank transfer 2024-03-02)") == true)
+    }
+}

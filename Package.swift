@@ -195,6 +195,14 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
+        // The public listeners under load: `swift build -c release && .build/release/web-bench` (docs/PERFORMANCE.md).
+        .executableTarget(
+            name: "web-bench",
+            dependencies: [
+                "RegistryPublic", "RegistryPlatform", "RegistryWeb", "RegistryStore", "RegistryCore", "BenchmarkSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ], path: "Benchmarks/WebBench"),
         // End to end in a release build: `swift build -c release && .build/release/e2e-bench` (docs/PERFORMANCE.md).
         .executableTarget(
             name: "e2e-bench",

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RegistryCore
+import RegistryWeb
 
 /// The online voluntary cancellation platform (DOMAIN.md section 5): holders offer CERs at their price, the public
 /// pays and has them cancelled, and gets an attestation. The daemon, `registryctl offer ...` and `PlatformWeb` use
@@ -135,7 +136,7 @@ public final class OnlinePlatform: Sendable {
 
     /// "2026-11-28 11:30:00 UTC": times are shown in UTC, the registry's time (DES timestamps are UTC).
     static func timestamp(_ date: Date) -> String {
-        let text = date.formatted(.iso8601)
+        let text = UTCTimestamp.iso8601(date)
         return text.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: " UTC")
     }
 }

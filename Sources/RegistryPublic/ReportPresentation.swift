@@ -30,11 +30,7 @@ enum ReportPresentation {
     static func figure(_ value: Int) -> String { figure(Int64(value)) }
 
     /// `2022-03-01T10:00:00Z`, UTC, in every format.
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
+    static func timestamp(_ date: Date) -> String { UTCTimestamp.iso8601(date) }
 
     static func period(_ original: Int, _ applicable: Int) -> String {
         original == applicable ? "CP\(original)" : "CP\(original) (applicable CP\(applicable))"

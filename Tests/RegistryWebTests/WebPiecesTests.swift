@@ -168,6 +168,26 @@ struct WebPageTests {
         #expect(HTTPDate.format(Date(timeIntervalSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 GMT")
     }
 
+    /// From 1583: before the Gregorian reform ICU's formatter writes Julian dates, ISO 8601 (and this) proleptic
+    /// Gregorian ones; the registry's dates are all after 2000.
+    @Test("UTC timestamps are what ISO8601DateFormatter writes, over 50,000 instants from 1583 to 9999")
+    func utcTimestamps() async {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var generator = SystemRandomNumberGenerator()
+        let fixed: [Double] = [
+            0, -1, 0.999, 0.9996, 951_782_400, 4_107_542_399, -12_212_553_600, 253_402_300_799, 1_709_287_200.5,
+        ]
+        for (index, seconds) in (fixed + (0..<50_000).map { _ in
+            Double(Int64.random(in: -12_212_553_600...253_402_300_799, using: &generator))
+                + Double.random(in: 0..<1, using: &generator)
+        }).enumerated() {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(UTCTimestamp.iso8601(date) == formatter.string(from: date), "\(seconds)")
+            if index % 5_000 == 0 { await Task.yield() }
+        }
+    }
+
     @Test("request targets: absolute form, fragments and * are accepted; a bare word is not")
     func targets() throws {
         let absolute = try WebRequest.parse(method: "GET", target: "http://host:8/a/b?x=1#frag", headers: [], body: [])

@@ -40,6 +40,22 @@ extension RegistryEngine {
                 result = try await receiveNotice(notice)
             }
             return .acceptITLNotice(AcceptITLNoticeResponse(result: result))
+        case .acceptMessage(let message):
+            let result: DESResult
+            if let refusal = envelopeRefusal(message, sender) {
+                result = refusal
+            } else {
+                result = try receiveMessage(message)
+            }
+            return .acceptMessage(AcceptMessageResponse(result: result))
+        case .provideTime(let request):
+            if let refusal = envelopeRefusal(request, sender) {
+                return .provideTime(
+                    ProvideTimeResponse(
+                        systemTime: clock.now.date, resultIdentifier: refusal.resultIdentifier,
+                        responseCodes: refusal.responseCodes))
+            }
+            return .provideTime(ProvideTimeResponse(systemTime: provideTime(request), resultIdentifier: 1))
         case .initiateReconciliation, .provideTotals, .provideUnitBlocks, .provideAuditTrail,
             .receiveReconciliationResult:
             if let refusal = envelopeRefusal(request.message, sender) {
@@ -50,6 +66,37 @@ extension RegistryEngine {
             return nil
         }
     }
+
+    /// A free-text message from the ITL's administrators: stored (once, however often it is delivered) and logged
+    /// for the operators, then acknowledged.
+    func receiveMessage(_ message: AcceptMessageRequest) throws(EngineError) -> DESResult {
+        let isNew: Bool
+        do {
+            isNew = try store.saveITLMessage(
+                from: message.from, content: message.messageContent, messageAt: message.messageDateTime,
+                receivedAt: clock.now.date)
+        } catch { throw .store("\(error)") }
+        if isNew {
+            logger.notice(
+                "message from the ITL: \(message.messageContent.prefix(500))",
+                metadata: ["sentAt": "\(message.messageDateTime.formatted(.iso8601))"])
+        }
+        return .received
+    }
+
+    /// The registry's clock for the ITL's time check; a difference of more than `clockDriftWarning` is logged.
+    func provideTime(_ request: ProvideTimeRequest) -> Date {
+        let now = clock.now.date
+        let drift = now.timeIntervalSince(request.itlSystemTime)
+        if abs(drift) > Self.clockDriftWarning {
+            logger.warning(
+                "the ITL's clock differs from the registry's by \(Int(drift.rounded())) s (registry ahead if positive)")
+        }
+        return now
+    }
+
+    /// The clock difference from the ITL that is worth an operator's attention.
+    public static let clockDriftWarning: TimeInterval = 60
 
     /// The same refusal in the response type of the request's operation.
     static func refusalResponse(_ request: DESRequest, _ result: DESResult) -> DESResponse? {

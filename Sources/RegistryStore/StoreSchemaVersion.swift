@@ -1,4 +1,4 @@
 /// The version of the store layout this build writes; a store written by a newer build is refused.
 public enum StoreSchemaVersion {
-    public static let current = 5
+    public static let current = 6
 }

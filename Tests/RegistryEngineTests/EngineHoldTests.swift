@@ -155,19 +155,20 @@ import Testing
         }
         let transfer = try await fixture.engine.propose(
             .transfer(TransferOrder(from: EngineFixture.holder, to: EngineFixture.japan, quantity: 1)))
-        // Back to what a schema-4 build wrote: no column, no index, version 4, migration 5 not run.
+        // Back to what a schema-4 build wrote: no column, no index, no later table, version 4, no migration 5 or 6.
         try await fixture.store.pool.write { db in
             try db.execute(
                 sql: """
                     DROP INDEX engine_transactions_by_reference;
                     ALTER TABLE engine_transactions DROP COLUMN reference;
-                    DELETE FROM grdb_migrations WHERE identifier = 'v5-cancellation-references';
+                    DROP TABLE itl_messages;
+                    DELETE FROM grdb_migrations WHERE identifier IN ('v5-cancellation-references', 'v6-itl-messages');
                     UPDATE meta SET value = 4 WHERE key = 'schema_version';
                     """)
         }
         let upgraded = try SQLiteRegistryStore(path: fixture.store.path)
         defer { try? upgraded.close() }
-        #expect(try upgraded.schemaVersion() == 5)
+        #expect(try upgraded.schemaVersion() == StoreSchemaVersion.current)
         for (reference, identifier) in sales {
             #expect(try upgraded.cancellation(withReference: reference)?.identifier == identifier, "\(reference)")
             #expect(try upgraded.cancellation(withReference: reference)?.reference == reference)

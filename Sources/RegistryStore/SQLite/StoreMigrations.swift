@@ -13,6 +13,7 @@ enum StoreMigrations {
         ("v3-reconciliations-and-notices", 3, version3),
         ("v4-attestations", 4, version4),
         ("v5-cancellation-references", 5, version5),
+        ("v6-itl-messages", 6, version6),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -275,5 +276,18 @@ enum StoreMigrations {
             SET reference = json_extract(CAST(details AS TEXT), '$.cancellation._0.reference')
             WHERE flow = 'cancellation' AND json_valid(CAST(details AS TEXT));
         CREATE INDEX engine_transactions_by_reference ON engine_transactions (reference) WHERE reference IS NOT NULL;
+        """
+
+    /// Free-text messages from the ITL's administrators (DES acceptMessage), kept for the operators. A message
+    /// delivered again (the ITL did not get our answer) is the same sender, time and text: stored once.
+    static let version6 = """
+        CREATE TABLE itl_messages (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            sender TEXT NOT NULL,
+            content TEXT NOT NULL,
+            message_at REAL NOT NULL,
+            received_at REAL NOT NULL,
+            UNIQUE (sender, message_at, content)
+        ) STRICT;
         """
 }

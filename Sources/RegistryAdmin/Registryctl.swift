@@ -19,8 +19,8 @@ public struct Registryctl: ParsableCommand {
         subcommands: [
             Status.self, Accounts.self, Account.self, Project.self, Issue.self, SopAdmin.self, Forward.self,
             Transfer.self, Cancel.self, Transactions.self, Transaction.self, Queue.self, Outbox.self, Peer.self,
-            Retry.self, Journal.self, Reconciliation.self, Notices.self, Attestation.self, Offer.self, Orders.self,
-            Order.self, Mail.self, Verify.self, Call.self,
+            Retry.self, Journal.self, Reconciliation.self, Notices.self, Messages.self, Attestation.self, Offer.self,
+            Orders.self, Order.self, Mail.self, Verify.self, Call.self,
         ])
 
     @OptionGroup public var options: RegistryctlOptions

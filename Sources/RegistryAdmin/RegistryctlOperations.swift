@@ -103,4 +103,15 @@ extension Registryctl {
             }
         }
     }
+
+    struct Messages: RegistryctlRequestCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the free-text messages the ITL's administrators sent (DES acceptMessage), newest first.")
+        @OptionGroup var options: RegistryctlOptions
+        @Option(help: "At most this many (default 50).") var limit: Int64?
+        func validate() throws { if let limit { try RegistryctlCheck.positive(limit, "--limit") } }
+        func adminRequest() -> (command: String, arguments: [String: JSONValue]) {
+            ("messages.list", limit.map { ["limit": .integer($0)] } ?? [:])
+        }
+    }
 }

@@ -262,6 +262,17 @@ struct RegistryAdminCommands: AdminCommandHandler {
                     }
                     return .object(json)
                 })
+        case "messages.list":
+            // Free-text messages from the ITL's administrators (DES acceptMessage), newest first.
+            let limit = Int(try arguments.optionalInteger("limit") ?? 50)
+            return .array(
+                try store.itlMessages(limit: max(1, min(limit, 10_000))).map { message in
+                    [
+                        "from": .string(message.sender.rawValue), "text": .string(message.content),
+                        "sentAt": .string(message.messageAt.formatted(.iso8601)),
+                        "receivedAt": .string(message.receivedAt.formatted(.iso8601)),
+                    ]
+                })
         case "notice.close":
             let record = try await engine.closeNoticeTask(try arguments.integer("notice"), note: try arguments.string("note"))
             return ["notice": .integer(record.identifier), "taskOpen": .bool(record.taskOpen)]

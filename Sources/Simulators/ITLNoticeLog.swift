@@ -67,6 +67,53 @@ public final class ITLNoticeLog: Sendable {
         }
     }
 
+    /// What a registry answered to a message or a time check (not recorded: neither changes the ITL's state).
+    public struct Exchange: Codable, Hashable, Sendable {
+        /// `received`, `refused` or `undelivered`.
+        public var delivery: String
+        public var responseCodes: [Int]
+        public var detail: String?
+        /// provideTime: the registry's clock, and how far it is ahead of the ITL's (negative: behind).
+        public var systemTime: String?
+        public var driftSeconds: Double?
+    }
+
+    /// Sends an administrators' free-text message (DES acceptMessage) to `registry`, dated now.
+    public func sendMessage(_ text: String, to registry: RegistryCode) async throws(ITLNoticeError) -> Exchange {
+        guard !text.isEmpty, text.utf8.count <= 4_000 else {
+            throw .invalid("the message text must be 1 to 4000 bytes (it is \(text.utf8.count))")
+        }
+        let request = AcceptMessageRequest(
+            from: .itl, to: registry, majorVersion: 1, minorVersion: 1, messageContent: text, messageDateTime: clock())
+        return Self.exchange(await sender.attempt(.acceptMessage(request), to: registry))
+    }
+
+    /// Asks `registry` for its clock (DES provideTime) and says how far it is from the ITL's.
+    public func checkTime(of registry: RegistryCode) async -> Exchange {
+        let now = clock()
+        let attempt = await sender.attempt(
+            .provideTime(
+                ProvideTimeRequest(from: .itl, to: registry, majorVersion: 1, minorVersion: 1, itlSystemTime: now)),
+            to: registry)
+        var exchange = Self.exchange(attempt)
+        if case .answered(.provideTime(let answer)) = attempt, answer.resultIdentifier == 1 {
+            exchange.systemTime = ISO8601DateFormatter().string(from: answer.systemTime)
+            exchange.driftSeconds = answer.systemTime.timeIntervalSince(now)
+        }
+        return exchange
+    }
+
+    static func exchange(_ attempt: DeliveryAttempt) -> Exchange {
+        switch attempt.result {
+        case .success(let result):
+            Exchange(
+                delivery: result.isReceived ? "received" : "refused",
+                responseCodes: (result.responseCodes ?? []).map(\.rawValue))
+        case .failure(let failure):
+            Exchange(delivery: "undelivered", responseCodes: [], detail: failure.description)
+        }
+    }
+
     /// Validates, records and sends a notice or an update; returns the notice as now recorded.
     public func issue(_ draft: ITLNoticeDraft) async throws(ITLNoticeError) -> ITLNotice {
         guard Self.noticeTypes.contains(draft.notificationType) else {

@@ -14,6 +14,10 @@ public struct ITLReconciliationAdmin: Sendable {
     }
 
     struct Start: Codable { var registry: String }
+    struct MessageBody: Codable {
+        var registry: String
+        var text: String
+    }
     struct Started: Codable { var reconciliationIdentifier: String }
     struct Listing: Codable { var reconciliations: [Shown] }
     struct NoticeListing: Codable { var notices: [ITLNotice] }
@@ -110,6 +114,19 @@ public struct ITLReconciliationAdmin: Sendable {
             } catch .record(let error) {
                 return .error(500, error.description)
             }
+        }
+        if router.match("POST", "messages") != nil {
+            let body = try AdminJSON.decode(MessageBody.self, from: request.body)
+            do {
+                let registry = try AdminJSON.registry(body.registry, "registry")
+                return .json(try await notices.sendMessage(body.text, to: registry))
+            } catch let error as ITLNoticeError {
+                return Self.answer(error)
+            }
+        }
+        if router.match("POST", "time-checks") != nil {
+            let body = try AdminJSON.decode(Start.self, from: request.body)
+            return .json(await notices.checkTime(of: try AdminJSON.registry(body.registry, "registry")))
         }
         if router.match("GET", "reconciliations") != nil {
             return .json(Listing(reconciliations: try driver.log.all().map(Shown.init)))

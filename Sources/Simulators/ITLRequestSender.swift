@@ -22,6 +22,9 @@ extension DeliveryAttempt {
                 case .provideUnitBlocks(let answer): answer.result
                 case .provideAuditTrail(let answer): answer.result
                 case .receiveReconciliationResult(let answer): answer.result
+                case .acceptMessage(let answer): answer.result
+                case .provideTime(let answer):
+                    DESResult(resultIdentifier: answer.resultIdentifier, responseCodes: answer.responseCodes)
                 default: nil
                 }
             guard let result else { return .failure(ITLRequestFailure("answered with \(response.operation)")) }

@@ -124,6 +124,16 @@ struct ReconciliationAndNoticeTests {
             #expect(try await network.balance("CDM-242-2242-2") == 5)
             #expect(try await network.balance("CDM-110-1110-0") == pending - 50)
             try await network.expectThreeWayAgreement()
+
+            // Administrators' free text (acceptMessage), and the ITL's clock check (provideTime).
+            let text = "ITL maintenance on 2020-06-14, 08:00-12:00 UTC: no transactions then."
+            let sent = try await network.simulator("ITL", .POST, "/messages", ["registry": "CDM", "text": .string(text)])
+            #expect(sent["delivery"] == "received", "\(sent)")
+            let messages = try await network.registryctl(["messages"]).arrayValue ?? []
+            #expect(messages.count == 1 && messages.first?["text"]?.stringValue == text)
+            let time = try await network.simulator("ITL", .POST, "/time-checks", ["registry": "CDM"])
+            #expect(time["delivery"] == "received", "\(time)")
+            #expect(time["systemTime"]?.stringValue?.hasPrefix("2020-06-01") == true, "the daemon's registry clock")
         }
     }
 

@@ -53,6 +53,7 @@ struct RegistryctlCommandLineTests {
         let refunded = try Self.request(["order", "refunded", "PLT-7", "--note", "bank transfer 42"])
         #expect(refunded.command == "order.refunded")
         #expect(refunded.arguments == ["order": "PLT-7", "note": "bank transfer 42"])
+        #expect(try Self.request(["messages", "--limit", "5"]).arguments == ["limit": 5])
         let mail = try Self.request(["mail", "--limit", "3"])
         #expect(mail == AdminRequest(id: "1", command: "mail.list", arguments: ["limit": 3]))
     }

@@ -127,7 +127,8 @@ struct ReconciliationAndNoticeTests {
 
             // Administrators' free text (acceptMessage), and the ITL's clock check (provideTime).
             let text = "ITL maintenance on 2020-06-14, 08:00-12:00 UTC: no transactions then."
-            let sent = try await network.simulator("ITL", .POST, "/messages", ["registry": "CDM", "text": .string(text)])
+            let sent = try await network.simulator(
+                "ITL", .POST, "/messages", ["registry": "CDM", "text": .string(text)])
             #expect(sent["delivery"] == "received", "\(sent)")
             let messages = try await network.registryctl(["messages"]).arrayValue ?? []
             #expect(messages.count == 1 && messages.first?["text"]?.stringValue == text)

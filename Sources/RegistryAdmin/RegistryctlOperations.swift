@@ -104,14 +104,30 @@ extension Registryctl {
         }
     }
 
-    struct Messages: RegistryctlRequestCommand {
+    struct Messages: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the free-text messages the ITL's administrators sent (DES acceptMessage), newest first.")
-        @OptionGroup var options: RegistryctlOptions
-        @Option(help: "At most this many (default 50).") var limit: Int64?
-        func validate() throws { if let limit { try RegistryctlCheck.positive(limit, "--limit") } }
-        func adminRequest() -> (command: String, arguments: [String: JSONValue]) {
-            ("messages.list", limit.map { ["limit": .integer($0)] } ?? [:])
+            abstract: "Messages with the ITL's administrators (DES acceptMessage): list those received, send one.",
+            subcommands: [List.self, Send.self], defaultSubcommand: List.self)
+
+        struct List: RegistryctlRequestCommand {
+            static let configuration = CommandConfiguration(abstract: "List the messages received, newest first.")
+            @OptionGroup var options: RegistryctlOptions
+            @Option(help: "At most this many (default 50).") var limit: Int64?
+            func validate() throws { if let limit { try RegistryctlCheck.positive(limit, "--limit") } }
+            func adminRequest() -> (command: String, arguments: [String: JSONValue]) {
+                ("messages.list", limit.map { ["limit": .integer($0)] } ?? [:])
+            }
+        }
+
+        struct Send: RegistryctlRequestCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Send a message to the ITL's administrators (queued in the outbox, retried until answered).")
+            @OptionGroup var options: RegistryctlOptions
+            @Argument(help: "The text (1 to 4000 bytes).") var text: String
+            func validate() throws { try RegistryctlCheck.notEmpty(text, "TEXT") }
+            func adminRequest() -> (command: String, arguments: [String: JSONValue]) {
+                ("message.send", ["text": .string(text)])
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ struct RegistryAdminCommands: AdminCommandHandler {
     static let changing: Set<String> = [
         "account.open", "project.register", "issue", "sopAdmin.pay", "forward", "transfer", "cancel",
         "transaction.cancel", "reconciliation.clear", "notice.close", "peer.pause", "peer.resume", "retry",
+        "message.send",
     ]
 
     func handle(_ request: AdminRequest, caller: AdminCaller) async -> AdminResponse {
@@ -273,6 +274,9 @@ struct RegistryAdminCommands: AdminCommandHandler {
                         "receivedAt": .string(message.receivedAt.formatted(.iso8601)),
                     ]
                 })
+        case "message.send":
+            try await engine.sendMessage(try arguments.string("text"))
+            return ["queued": true]
         case "notice.close":
             let record = try await engine.closeNoticeTask(try arguments.integer("notice"), note: try arguments.string("note"))
             return ["notice": .integer(record.identifier), "taskOpen": .bool(record.taskOpen)]

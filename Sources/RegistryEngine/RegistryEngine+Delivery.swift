@@ -10,6 +10,17 @@ extension RegistryEngine {
     public func delivered(_ message: OutboxMessage, reply: DESReply) async throws(EngineError) {
         guard let messageID = message.id else { return }
         guard let id = message.transaction, let operation = DESOperation(rawValue: message.operation) else {
+            // No transaction to move (reconciliation answers, messages): a refusal or fault is only reported.
+            switch reply {
+            case .fault(let fault):
+                logger.error("the ITL answered \(message.operation) with a fault, message dropped: \(fault)")
+            case .response(let response):
+                if let answer = response.message as? any DESResultResponse, !answer.result.isReceived {
+                    let codes = (answer.result.responseCodes ?? []).map(\.rawValue)
+                    logger.warning("the ITL refused our \(message.operation): \(codes)")
+                }
+            default: break
+            }
             await acknowledge(messageID)
             return
         }

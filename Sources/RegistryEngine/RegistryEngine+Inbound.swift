@@ -84,6 +84,23 @@ extension RegistryEngine {
         return .received
     }
 
+    /// Sends a free-text message to the ITL's administrators (DES acceptMessage) through the outbox: durable,
+    /// retried until the ITL answers. 1 to 4,000 bytes; no control characters but line breaks and tabs.
+    public func sendMessage(_ text: String) async throws(EngineError) {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.utf8.count <= 4_000 else {
+            throw .invalidRequest("a message to the ITL is 1 to 4000 bytes of text (this one is \(trimmed.utf8.count))")
+        }
+        guard trimmed.unicodeScalars.allSatisfy({ $0.value >= 0x20 || $0 == "\n" || $0 == "\t" || $0 == "\r" }),
+            !trimmed.unicodeScalars.contains(where: { $0.value == 0x7f })
+        else { throw .invalidRequest("a message to the ITL may not contain control characters") }
+        let request = AcceptMessageRequest(
+            from: configuration.registry, to: .itl, majorVersion: configuration.majorVersion,
+            minorVersion: configuration.minorVersion, messageContent: trimmed, messageDateTime: clock.now.date)
+        try await enqueue(.acceptMessage, DESCodec.encode(request), event: "message to the ITL")
+        logger.notice("message to the ITL queued: \(trimmed.prefix(200))")
+    }
+
     /// The registry's clock for the ITL's time check; a difference of more than `clockDriftWarning` is logged.
     func provideTime(_ request: ProvideTimeRequest) -> Date {
         let now = clock.now.date

@@ -224,7 +224,7 @@ extension RegistryEngine {
         } catch { throw .store("\(error)") }
     }
 
-    private func enqueue(_ operation: DESOperation, _ body: [UInt8], event: String) async throws(EngineError) {
+    func enqueue(_ operation: DESOperation, _ body: [UInt8], event: String) async throws(EngineError) {
         let message = OutboxMessage(
             recipient: .itl, transaction: nil, operation: operation.rawValue, body: Data(body),
             enqueuedAt: clock.now.date)

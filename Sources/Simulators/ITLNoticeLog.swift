@@ -61,7 +61,10 @@ public final class ITLNoticeLog: Sendable {
                 try db.execute(
                     sql: """
                         CREATE TABLE IF NOT EXISTS itlNotice (
-                            identifier INTEGER PRIMARY KEY NOT NULL, registry TEXT NOT NULL, notice TEXT NOT NULL)
+                            identifier INTEGER PRIMARY KEY NOT NULL, registry TEXT NOT NULL, notice TEXT NOT NULL);
+                        CREATE TABLE IF NOT EXISTS itlMessageIn (
+                            id INTEGER PRIMARY KEY AUTOINCREMENT, registry TEXT NOT NULL, content TEXT NOT NULL,
+                            sentAt REAL NOT NULL, receivedAt REAL NOT NULL, UNIQUE (registry, sentAt, content));
                         """)
             }
         }
@@ -111,6 +114,54 @@ public final class ITLNoticeLog: Sendable {
                 responseCodes: (result.responseCodes ?? []).map(\.rawValue))
         case .failure(let failure):
             Exchange(delivery: "undelivered", responseCodes: [], detail: failure.description)
+        }
+    }
+
+    /// A registry administrators' message to the ITL, as the simulator keeps it.
+    public struct ReceivedMessage: Codable, Hashable, Sendable {
+        public var registry: String
+        public var text: String
+        public var sentAt: String
+        public var receivedAt: String
+    }
+
+    /// A registry's acceptMessage: from the authenticated registry, to the ITL, DES 1.1; kept once per registry,
+    /// time and text (a redelivery is not doubled).
+    public func receiveMessage(_ request: AcceptMessageRequest, sender: RegistryCode?) -> DESResult {
+        guard request.majorVersion == 1, request.minorVersion == 1 else { return .refused([.unsupportedVersion]) }
+        guard let sender, sender == request.from else { return .refused([.senderMismatch]) }
+        guard request.to == .itl else { return .refused([.wrongRecipient]) }
+        do {
+            try record.pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO itlMessageIn (registry, content, sentAt, receivedAt) VALUES (?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        sender.rawValue, request.messageContent, request.messageDateTime.timeIntervalSince1970,
+                        clock().timeIntervalSince1970,
+                    ])
+            }
+        } catch {
+            return .refused([DESResponseCode(9999)])
+        }
+        return .received
+    }
+
+    /// The registries' messages, oldest first.
+    public func receivedMessages() throws(ITLNoticeError) -> [ReceivedMessage] {
+        do {
+            return try record.pool.read { db in
+                let format = ISO8601DateFormatter()
+                return try Row.fetchAll(db, sql: "SELECT * FROM itlMessageIn ORDER BY id").map { row in
+                    ReceivedMessage(
+                        registry: row["registry"], text: row["content"],
+                        sentAt: format.string(from: Date(timeIntervalSince1970: row["sentAt"])),
+                        receivedAt: format.string(from: Date(timeIntervalSince1970: row["receivedAt"])))
+                }
+            }
+        } catch {
+            throw .record(.database("\(error)"))
         }
     }
 

@@ -14,6 +14,7 @@ public struct ITLReconciliationAdmin: Sendable {
     }
 
     struct Start: Codable { var registry: String }
+    struct ReceivedListing: Codable { var messages: [ITLNoticeLog.ReceivedMessage] }
     struct MessageBody: Codable {
         var registry: String
         var text: String
@@ -123,6 +124,11 @@ public struct ITLReconciliationAdmin: Sendable {
             } catch let error as ITLNoticeError {
                 return Self.answer(error)
             }
+        }
+        if router.match("GET", "messages") != nil {
+            let received: [ITLNoticeLog.ReceivedMessage]
+            do { received = try notices.receivedMessages() } catch { return Self.answer(error) }
+            return .json(ReceivedListing(messages: received))
         }
         if router.match("POST", "time-checks") != nil {
             let body = try AdminJSON.decode(Start.self, from: request.body)

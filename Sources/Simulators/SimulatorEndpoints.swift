@@ -37,16 +37,20 @@ public struct ITLEndpoint: DESRequestHandler {
     let availability: ITLAvailability
     /// Receives the registries' receiveTotals/UnitBlocks/AuditTrail; without it those are not served.
     let reconciliation: ITLReconciliationDriver?
+    /// Keeps the registries' acceptMessage; without it that is not served.
+    let messages: ITLNoticeLog?
 
     public init(
         relay: ITLRelay, directory: PeerDirectory, faults: FaultInjectingOutbound?,
-        availability: ITLAvailability = ITLAvailability(), reconciliation: ITLReconciliationDriver? = nil
+        availability: ITLAvailability = ITLAvailability(), reconciliation: ITLReconciliationDriver? = nil,
+        messages: ITLNoticeLog? = nil
     ) {
         self.relay = relay
         self.directory = directory
         self.faults = faults
         self.availability = availability
         self.reconciliation = reconciliation
+        self.messages = messages
     }
 
     public func handle(_ request: DESInboundRequest) async throws -> DESOutboundResponse {
@@ -62,6 +66,10 @@ public struct ITLEndpoint: DESRequestHandler {
             decoded = try DESCodec.decodeRequest(request.body, soapAction: request.soapAction, service: .transactionLog)
         } catch {
             return SimulatorSOAP.fault(error.fault)
+        }
+        if let messages, case .acceptMessage(let message) = decoded {
+            let result = messages.receiveMessage(message, sender: sender)
+            return SimulatorSOAP.answer(.acceptMessage(AcceptMessageResponse(result: result)))
         }
         if let reconciliation {
             switch decoded {

@@ -52,7 +52,8 @@ do {
             path: configuration.listen.path ?? "/des"),
         identity: identity,
         handler: ITLEndpoint(
-            relay: relay, directory: directory, faults: outbound, availability: availability, reconciliation: driver),
+            relay: relay, directory: directory, faults: outbound, availability: availability, reconciliation: driver,
+            messages: notices),
         logger: logger)
     var admin: AdminHTTPServer?
     if let settings = configuration.admin {

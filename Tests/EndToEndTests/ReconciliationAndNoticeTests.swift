@@ -135,6 +135,17 @@ struct ReconciliationAndNoticeTests {
             let time = try await network.simulator("ITL", .POST, "/time-checks", ["registry": "CDM"])
             #expect(time["delivery"] == "received", "\(time)")
             #expect(time["systemTime"]?.stringValue?.hasPrefix("2020-06-01") == true, "the daemon's registry clock")
+
+            // And the other way: the registry's operator writes to the ITL's administrators.
+            let reply = "Noted; our operators stand by on 2020-06-14."
+            _ = try await network.registryctl(["messages", "send", reply])
+            try await eventually("the ITL receives the registry's message") {
+                let received = try await network.simulator("ITL", .GET, "/messages")["messages"]?.arrayValue ?? []
+                return received.contains { $0["registry"] == "CDM" && $0["text"]?.stringValue == reply }
+            }
+            await #expect(throws: AdminError.self, "an empty message is refused") {
+                try await network.ctl("message.send", ["text": "   "])
+            }
         }
     }
 

@@ -53,7 +53,10 @@ struct RegistryctlCommandLineTests {
         let refunded = try Self.request(["order", "refunded", "PLT-7", "--note", "bank transfer 42"])
         #expect(refunded.command == "order.refunded")
         #expect(refunded.arguments == ["order": "PLT-7", "note": "bank transfer 42"])
-        #expect(try Self.request(["messages", "--limit", "5"]).arguments == ["limit": 5])
+        #expect(try Self.request(["messages", "list", "--limit", "5"]).arguments == ["limit": 5])
+        #expect(try Self.request(["messages"]).command == "messages.list")
+        let send = try Self.request(["messages", "send", "Maintenance ends at 12:00 UTC."])
+        #expect(send.command == "message.send" && send.arguments == ["text": "Maintenance ends at 12:00 UTC."])
         let mail = try Self.request(["mail", "--limit", "3"])
         #expect(mail == AdminRequest(id: "1", command: "mail.list", arguments: ["limit": 3]))
     }

@@ -76,4 +76,24 @@ import Testing
         }
         #expect(refused.resultIdentifier == 0 && refused.responseCodes == [.wrongRecipient])
     }
+
+    @Test("a message to the ITL goes through the outbox; empty, oversized or control-character text is refused")
+    func sendingAMessage() async throws {
+        let fixture = try await EngineFixture()
+        try await fixture.engine.sendMessage("  Our maintenance: 2022-03-05 08:00-10:00 UTC.\n")
+        let queued = try fixture.store.outbox(limit: 10)
+        #expect(queued.count == 1 && queued.first?.operation == DESOperation.acceptMessage.rawValue)
+        #expect(queued.first?.recipient == .itl && queued.first?.transaction == nil)
+        let decoded = try DESCodec.decodeRequest(
+            Array(try #require(queued.first).body), soapAction: "acceptMessage", service: .transactionLog)
+        guard case .acceptMessage(let message) = decoded else {
+            Issue.record("not an acceptMessage: \(decoded)")
+            return
+        }
+        #expect(message.messageContent == "Our maintenance: 2022-03-05 08:00-10:00 UTC." && message.from == .cdm)
+        for text in ["", "  \n ", String(repeating: "x", count: 4_001), "bell \u{07}"] {
+            await #expect(throws: EngineError.self, "\(text.prefix(10))") { try await fixture.engine.sendMessage(text) }
+        }
+        #expect(try fixture.store.outbox(limit: 10).count == 1, "nothing else was queued")
+    }
 }

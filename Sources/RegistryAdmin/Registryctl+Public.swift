@@ -168,6 +168,44 @@ extension Registryctl {
         }
     }
 
+    struct Representative: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Holding accounts' representatives, who sign in to the platform at /holder to offer units.",
+            subcommands: [Add.self, List.self, Revoke.self])
+
+        struct Add: RegistryctlRequestCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Add a representative of a holding account; prints their sign-in key, shown this once.")
+            @OptionGroup var options: RegistryctlOptions
+            @Option(help: "The holding account, e.g. CDM-100-5001-0.") var account: String
+            @Option(help: "The name buyers see as the seller of their offers.") var name: String
+            func validate() throws {
+                try RegistryctlCheck.notEmpty(account, "--account")
+                try RegistryctlCheck.notEmpty(name, "--name")
+            }
+            func adminRequest() -> (command: String, arguments: [String: JSONValue]) {
+                ("representative.add", ["account": .string(account), "name": .string(name)])
+            }
+        }
+
+        struct List: RegistryctlRequestCommand {
+            static let configuration = CommandConfiguration(abstract: "List the representatives, revoked included.")
+            @OptionGroup var options: RegistryctlOptions
+            func adminRequest() -> (command: String, arguments: [String: JSONValue]) { ("representatives.list", [:]) }
+        }
+
+        struct Revoke: RegistryctlRequestCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Revoke a representative: their key stops working and their sessions end at once.")
+            @OptionGroup var options: RegistryctlOptions
+            @Argument(help: "The representative's number.") var representative: Int64
+            func validate() throws { try RegistryctlCheck.positive(representative, "REPRESENTATIVE") }
+            func adminRequest() -> (command: String, arguments: [String: JSONValue]) {
+                ("representative.revoke", ["representative": .integer(representative)])
+            }
+        }
+    }
+
     struct Mail: RegistryctlRequestCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the e-mails to buyers, newest first: sent, or waiting with the relay's last refusal.")

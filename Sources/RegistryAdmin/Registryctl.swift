@@ -20,7 +20,7 @@ public struct Registryctl: ParsableCommand {
             Status.self, Accounts.self, Account.self, Project.self, Issue.self, SopAdmin.self, Forward.self,
             Transfer.self, Cancel.self, Transactions.self, Transaction.self, Queue.self, Outbox.self, Peer.self,
             Retry.self, Journal.self, Reconciliation.self, Notices.self, Messages.self, Attestation.self, Offer.self,
-            Orders.self, Order.self, Mail.self, Verify.self, Call.self,
+            Orders.self, Order.self, Representative.self, Mail.self, Verify.self, Call.self,
         ])
 
     @OptionGroup public var options: RegistryctlOptions

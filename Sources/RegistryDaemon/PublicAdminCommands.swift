@@ -11,10 +11,14 @@ struct PublicAdminCommands: Sendable {
     let store: SQLiteRegistryStore
     let platform: OnlinePlatform?
 
-    static let changing: Set<String> = ["offer.create", "offer.withdraw", "attestation.issue", "order.refunded"]
+    static let changing: Set<String> = [
+        "offer.create", "offer.withdraw", "attestation.issue", "order.refunded", "representative.add",
+        "representative.revoke",
+    ]
     static let commands: Set<String> = [
         "attestation.verify", "attestation.show", "attestation.document", "attestations.list", "attestation.issue",
         "offer.create", "offer.withdraw", "offers.list", "orders.list", "order.show", "order.refunded", "mail.list",
+        "representative.add", "representative.revoke", "representatives.list",
     ]
 
     func run(_ request: AdminRequest) async throws -> JSONValue {
@@ -128,6 +132,19 @@ struct PublicAdminCommands: Sendable {
             let platform = try requirePlatform()
             let id = try Self.orderNumber(arguments, request.command)
             return orderJSON(try platform.markRefunded(id, note: try arguments.string("note")))
+        case "representative.add":
+            // The key is in this answer only: the platform keeps its SHA-256. Hand it to the representative.
+            let platform = try requirePlatform()
+            let (representative, key) = try platform.addRepresentative(
+                account: try RegistryAdminCommands.account(arguments, "account"), name: try arguments.string("name"))
+            guard case .object(var json) = representativeJSON(representative) else { return .null }
+            json["key"] = .string(key)
+            return .object(json)
+        case "representative.revoke":
+            let platform = try requirePlatform()
+            return representativeJSON(try platform.revokeRepresentative(try arguments.integer("representative")))
+        case "representatives.list":
+            return .array(try requirePlatform().representatives().map(representativeJSON))
         case "mail.list":
             // The buyers' e-mails, newest first, sent or waiting, with the relay's last refusal.
             let platform = try requirePlatform()
@@ -156,6 +173,14 @@ struct PublicAdminCommands: Sendable {
             throw AdminError.invalidArgument("order", command: command, "'\(text)' is not an order number like PLT-42")
         }
         return id
+    }
+
+    private func representativeJSON(_ representative: Representative) -> JSONValue {
+        [
+            "representative": .integer(representative.id), "account": .string(representative.account.description),
+            "name": .string(representative.name), "createdAt": .string(representative.createdAt.formatted(.iso8601)),
+            "revokedAt": representative.revokedAt.map { .string($0.formatted(.iso8601)) } ?? .null,
+        ]
     }
 
     private func orderJSON(_ order: Order) -> JSONValue {

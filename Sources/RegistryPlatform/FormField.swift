@@ -37,6 +37,13 @@ struct FormField {
         return (before, after + "</div>")
     }
 
+    /// The message above a form: the error itself when it names no field, else a pointer to the marked field.
+    static func summary(_ error: PlatformError?) -> String {
+        guard let error else { return "" }
+        let text = error.field == nil ? error.description : "Please correct the field marked below."
+        return "<p class=\"error\" role=\"alert\">\(HTML.escape(text))</p>"
+    }
+
     /// `<input>`; `attributes` are trusted markup (type, inputmode, required, min...).
     func input(_ attributes: String = "type=\"text\"") -> String {
         let invalid = error == nil ? "" : " aria-invalid=\"true\""

@@ -44,11 +44,7 @@ enum OfferPage {
     {
         func message(_ field: String) -> String? { error?.field == field ? error?.description : nil }
         var html = "<h2 id=\"order-heading\">Order the cancellation of units</h2>"
-        if let error, error.field == nil {
-            html += "<p class=\"error\" role=\"alert\">\(HTML.escape(error.description))</p>"
-        } else if error != nil {
-            html += "<p class=\"error\" role=\"alert\">Please correct the field marked below.</p>"
-        }
+        html += FormField.summary(error)
         html += "<form method=\"post\" action=\"/offers/\(offer.id)/orders\" aria-labelledby=\"order-heading\">"
         html += FormField(
             "quantity", label: "Number of units", value: form["quantity"], error: message("quantity"),

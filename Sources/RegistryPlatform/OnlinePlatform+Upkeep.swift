@@ -47,6 +47,9 @@ extension OnlinePlatform {
         await followCancellations()
         await refundOwed()
         await sendMail()
+        do { try store.deleteExpiredSessions(now: now) } catch {
+            logger.error("expired holder sessions not removed: \(error)")
+        }
         sampleMetrics()
     }
 

@@ -8,6 +8,7 @@ enum PlatformMigrations {
         migrator.registerMigration("v1-offers-orders-payment-events") { db in try db.execute(sql: version1) }
         migrator.registerMigration("v2-refunds") { db in try db.execute(sql: version2) }
         migrator.registerMigration("v3-mail-outbox") { db in try db.execute(sql: version3) }
+        migrator.registerMigration("v4-holder-access") { db in try db.execute(sql: version4) }
         return migrator
     }
 
@@ -101,5 +102,27 @@ enum PlatformMigrations {
             UNIQUE (order_id, kind)
         );
         CREATE INDEX mail_outbox_due ON mail_outbox (next_attempt_at) WHERE sent_at IS NULL;
+        """
+
+    /// Holders' own access: a representative of a holding account signs in with a key the registry's staff hand
+    /// over; only SHA-256 digests of keys and session tokens are stored, so a copy of the file signs nobody in.
+    static let version4 = """
+        CREATE TABLE representatives (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            account TEXT NOT NULL,
+            name TEXT NOT NULL,
+            key_digest TEXT NOT NULL UNIQUE,
+            created_at REAL NOT NULL,
+            revoked_at REAL
+        );
+        CREATE TABLE holder_sessions (
+            token_digest TEXT PRIMARY KEY NOT NULL,
+            representative_id INTEGER NOT NULL REFERENCES representatives (id),
+            csrf TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL
+        );
+        CREATE INDEX holder_sessions_expiry ON holder_sessions (expires_at);
+        CREATE INDEX offers_by_account ON offers (account, id);
         """
 }

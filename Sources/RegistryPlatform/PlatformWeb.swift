@@ -47,6 +47,16 @@ public struct PlatformWeb: WebHandler {
                 return await simulatedPayment(path[1])
             case ("POST", 2, "simulated-payments"):
                 return await settleSimulatedPayment(path[1], request)
+            case ("GET", 1, "holder"):
+                return try await holder(request)
+            case ("POST", 2, "holder") where ["sign-in", "sign-out", "offers"].contains(path[1]),
+                ("POST", 4, "holder") where path[1] == "offers" && path[3] == "withdraw":
+                return try await holderAction(path, request)
+            case (_, 1, "holder"):
+                return .methodNotAllowed(allowed: ["GET", "HEAD"])
+            case (_, 2, "holder") where ["sign-in", "sign-out", "offers"].contains(path[1]),
+                (_, 4, "holder") where path[1] == "offers" && path[3] == "withdraw":
+                return .methodNotAllowed(allowed: ["POST"])
             case (_, 0, _), (_, 2, "offers"), (_, 2, "orders"), (_, 3, "orders"), (_, 2, "simulated-payments"):
                 return .methodNotAllowed(allowed: ["GET", "HEAD"])
             case (_, 3, "offers"), (_, 2, "payments"):

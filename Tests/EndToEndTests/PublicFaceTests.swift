@@ -157,6 +157,34 @@ struct PublicFaceTests {
             try await eventually("the unsold units are back in the holder's account") {
                 try await network.balance(Self.holder) == 2_000 - 100 - 30
             }
+
+            // The holder's representative offers units themselves: a key from registryctl, a session at /holder.
+            let added = try await network.registryctl([
+                "representative", "add", "--account", Self.holder, "--name", "Andes Wind Ltd",
+            ])
+            let key = try #require(added["key"]?.stringValue)
+            let signedIn = try await web.postForm("\(base)/holder/sign-in", [("key", key)])
+            #expect(signedIn.status == 303, "\(signedIn.body)")
+            let cookie = try #require(signedIn.headers.first(name: "Set-Cookie")?.split(separator: ";").first)
+            let dashboard = try await web.get("\(base)/holder", headers: [("Cookie", String(cookie))])
+            let csrfStart = try #require(dashboard.body.range(of: "name=\"csrf\" value=\""))
+            let csrf = String(dashboard.body[csrfStart.upperBound...].prefix(32))
+            let offered = try await web.postForm(
+                "\(base)/holder/offers",
+                [("quantity", "70"), ("price", "5.00"), ("currency", "EUR"), ("validUntil", "2024-06-30"),
+                    ("csrf", csrf)],
+                headers: [("Cookie", String(cookie))])
+            #expect(offered.status == 303, "\(offered.body)")
+            #expect(try await network.balance(Self.holder) == 2_000 - 100 - 30 - 70, "held in the ledger at once")
+            let offers = try await network.registryctl(["offer", "list"]).arrayValue ?? []
+            let own = try #require(offers.first { $0["seller"] == "Andes Wind Ltd" && $0["quantity"] == 70 })
+            let ownID = own["offer"]?.integerValue ?? 0
+            let withdrawnOwn = try await web.postForm(
+                "\(base)/holder/offers/\(ownID)/withdraw", [("csrf", csrf)], headers: [("Cookie", String(cookie))])
+            #expect(withdrawnOwn.status == 303, "\(withdrawnOwn.body)")
+            try await eventually("the representative's withdrawn units are back") {
+                try await network.balance(Self.holder) == 2_000 - 100 - 30
+            }
             try await network.expectThreeWayAgreement()
         }
     }

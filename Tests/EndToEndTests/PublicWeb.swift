@@ -22,9 +22,10 @@ struct PublicWeb {
         return try await send(request)
     }
 
-    func postForm(_ url: String, _ fields: [(String, String)]) async throws -> Page {
+    func postForm(_ url: String, _ fields: [(String, String)], headers: [(String, String)] = []) async throws -> Page {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
         request.body = .bytes(ByteBuffer(string: body))

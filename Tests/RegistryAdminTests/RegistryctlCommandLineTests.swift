@@ -57,6 +57,11 @@ struct RegistryctlCommandLineTests {
         #expect(try Self.request(["messages"]).command == "messages.list")
         let send = try Self.request(["messages", "send", "Maintenance ends at 12:00 UTC."])
         #expect(send.command == "message.send" && send.arguments == ["text": "Maintenance ends at 12:00 UTC."])
+        let added = try Self.request(["representative", "add", "--account", "CDM-100-5001-0", "--name", "Andes Wind"])
+        #expect(added.command == "representative.add")
+        #expect(added.arguments == ["account": "CDM-100-5001-0", "name": "Andes Wind"])
+        #expect(try Self.request(["representative", "revoke", "3"]).arguments == ["representative": 3])
+        #expect(try Self.request(["representative", "list"]).command == "representatives.list")
         let mail = try Self.request(["mail", "--limit", "3"])
         #expect(mail == AdminRequest(id: "1", command: "mail.list", arguments: ["limit": 3]))
     }

@@ -66,8 +66,10 @@ struct LivePlatform {
         fixture.removeFiles()
     }
 
-    func get(_ path: String) async throws -> Answer {
-        try await send(HTTPClientRequest(url: path.hasPrefix("http") ? path : base + path))
+    func get(_ path: String, headers: [(String, String)] = []) async throws -> Answer {
+        var request = HTTPClientRequest(url: path.hasPrefix("http") ? path : base + path)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        return try await send(request)
     }
 
     func post(_ path: String, form: [(String, String)], headers: [(String, String)] = []) async throws -> Answer {

@@ -28,12 +28,11 @@ extension PlatformWeb {
             return Self.private(.html(HolderPage.signIn(error: error.description), status: 400))
         }
         if path[1] == "sign-in" {
-            guard let (token, session) = try platform.signIn(key: (try? form.value("key")) ?? "") else {
+            guard let (token, _) = try platform.signIn(key: (try? form.value("key")) ?? "") else {
                 return Self.private(.html(HolderPage.signIn(error: "That key is not valid."), status: 401))
             }
             var response = WebResponse.redirect(to: "/holder")
-            let lifetime = Int(session.expiresAt.timeIntervalSince(platform.now))
-            response.headers.append(("Set-Cookie", cookie(token, maxAge: lifetime)))
+            response.headers.append(("Set-Cookie", cookie(token, maxAge: Int(OnlinePlatform.holderSessionLifetime))))
             return Self.private(response)
         }
         guard let (session, token) = try currentSession(request) else {

@@ -51,18 +51,26 @@ struct IssuanceReport: Encodable, Sendable {
         let rows = try GRDB.Row.fetchAll(
             db,
             sql: """
-                SELECT i.record, p.record FROM issuances i JOIN projects p ON p.number = i.project \(filter)
+                SELECT i.record, p.record, i.project FROM issuances i JOIN projects p ON p.number = i.project \(filter)
                 ORDER BY i.project, i.number LIMIT ? OFFSET ?
                 """, arguments: arguments + [limit, offset])
         let decoder = JSONDecoder()
         var items: [Row] = []
         items.reserveCapacity(rows.count)
+        // Rows come by project: each project's record is decoded once, not once per issuance.
+        var projects: [Int: Project] = [:]
         for row in rows {
             let issuance: IssuanceRecord
             let project: Project
             do {
                 issuance = try decoder.decode(IssuanceRecord.self, from: row[0] as Data)
-                project = try decoder.decode(Project.self, from: row[1] as Data)
+                let number: Int = row[2]
+                if let known = projects[number] {
+                    project = known
+                } else {
+                    project = try decoder.decode(Project.self, from: row[1] as Data)
+                    projects[number] = project
+                }
             } catch {
                 throw ReportReadError("an issuance or project record could not be decoded: \(error)")
             }

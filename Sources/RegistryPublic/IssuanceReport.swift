@@ -34,9 +34,10 @@ struct IssuanceReport: Encodable, Sendable {
     var items: [Row]
 
     /// Reads one page (`limit` rows from `offset`) and the filter's totals in one snapshot.
-    static func read(project: Int?, offset: Int, limit: Int, page: Int, perPage: Int, in db: Database) throws
-        -> IssuanceReport
-    {
+    static func read(
+        project: Int?, offset: Int, limit: Int, page: Int, perPage: Int, records: DecodedRecords<IssuanceRecord>,
+        in db: Database
+    ) throws -> IssuanceReport {
         let filter = project == nil ? "" : "WHERE i.project = ?"
         let arguments: StatementArguments = project.map { [$0] } ?? []
         guard
@@ -63,7 +64,7 @@ struct IssuanceReport: Encodable, Sendable {
             let issuance: IssuanceRecord
             let project: Project
             do {
-                issuance = try decoder.decode(IssuanceRecord.self, from: row[0] as Data)
+                issuance = try records.decode(row[0] as Data, with: decoder)
                 let number: Int = row[2]
                 if let known = projects[number] {
                     project = known

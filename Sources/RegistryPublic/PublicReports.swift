@@ -15,6 +15,8 @@ public final class PublicReports: WebHandler {
     private let adaptationFund: AccountIdentifier
     private let logger: Logger
     private let reportedUnreadable = LockedCount()
+    /// Issuance records decoded for earlier pages, by their bytes.
+    let issuanceRecords = DecodedRecords<IssuanceRecord>()
 
     /// Opens `storePath` (the daemon's SQLite store) read-only. Fails if the file is missing or is not a registry
     /// store of schema 2 or later.
@@ -133,7 +135,7 @@ public final class PublicReports: WebHandler {
             }
             let report = try IssuanceReport.read(
                 project: project, offset: paging.offset, limit: paging.limit, page: paging.pagination.page,
-                perPage: paging.pagination.perPage, in: db)
+                perPage: paging.pagination.perPage, records: self.issuanceRecords, in: db)
             return (report, record)
         }
         if projectPage && found.project == nil { return Self.notFound(format) }

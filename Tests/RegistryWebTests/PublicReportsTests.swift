@@ -320,3 +320,23 @@ struct PublicReportsHTTPTests {
         #expect(first.header("etag") != second.header("etag"))
     }
 }
+
+@Suite struct DecodedRecordsTests {
+    struct Record: Codable, Hashable, Sendable { var quantity: Int }
+
+    @Test("records are decoded once per content: changed bytes are decoded anew, never served stale")
+    func contentAddressed() throws {
+        let cache = DecodedRecords<Record>(capacity: 3)
+        let decoder = JSONDecoder()
+        let first = Data(#"{"quantity":10}"#.utf8)
+        #expect(try cache.decode(first, with: decoder) == Record(quantity: 10))
+        #expect(try cache.decode(first, with: decoder) == Record(quantity: 10))
+        #expect(cache.count == 1)
+        let changed = Data(#"{"quantity":7}"#.utf8)
+        #expect(try cache.decode(changed, with: decoder) == Record(quantity: 7), "the rewritten record, not the old")
+        #expect(cache.count == 2)
+        #expect(throws: DecodingError.self) { try cache.decode(Data("{}".utf8), with: decoder) }
+        for quantity in 0..<5 { _ = try cache.decode(Data(#"{"quantity":\#(quantity)}"#.utf8), with: decoder) }
+        #expect(cache.count <= 3, "bounded")
+    }
+}

@@ -53,6 +53,14 @@ extension PlatformWeb {
                 _ = try await platform.withdrawHolderOffer(session, offer: id)
             } catch .offerNotFound {
                 return Self.private(.notFound)
+            } catch {
+                // Withdrawn or ended meanwhile (a second press, a stale page): said on the page, nothing changes.
+                if case .store = error { throw error }
+                return Self.private(
+                    .html(
+                        HolderPage.dashboard(
+                            session: session, offers: try platform.holderOffers(session), now: platform.now,
+                            error: error), status: 409))
             }
             return Self.private(.redirect(to: "/holder?done=withdrawn"))
         default:

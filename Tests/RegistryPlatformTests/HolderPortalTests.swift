@@ -121,6 +121,9 @@ struct HolderPagesOverHTTPTests {
                 "/holder/offers/\(offer.id)/withdraw", form: [("csrf", csrf)], headers: [("Cookie", cookie)])
             #expect(withdrawn.status == 303)
             #expect(try live.fixture.platform.offer(offer.id)?.status == .withdrawn)
+            let again = try await live.post(
+                "/holder/offers/\(offer.id)/withdraw", form: [("csrf", csrf)], headers: [("Cookie", cookie)])
+            #expect(again.status != 500 && again.status != 303, "a second press is said plainly: \(again.status)")
 
             let signedOut = try await live.post(
                 "/holder/sign-out", form: [("csrf", csrf)], headers: [("Cookie", cookie)])

@@ -66,7 +66,7 @@ extension OnlinePlatform {
     /// Gives back the payment of every paid order that got nothing (paid too late, or its cancellation failed);
     /// returns how many were refunded now. The order is owed durably before the provider is asked, and the
     /// provider's idempotency key is the order's, so a refund asked again after a crash moves no money twice. A
-    /// refund the provider does not make stays owed and is asked again by the next pass.
+    /// refund the provider does not make stays owed and is asked again after 30 s, then doubling up to an hour.
     @discardableResult
     public func refundOwed() async -> Int {
         let owed: [Order]
@@ -101,7 +101,9 @@ extension OnlinePlatform {
 
     /// Refunds one owed order; true when the provider made the refund and it is recorded.
     func refund(_ order: Order) async -> Bool {
-        guard order.status.owesRefund, let payment = order.paymentID else { return false }
+        guard order.status.owesRefund, let payment = order.paymentID, refundBackoff.isDue(order.id, now: now) else {
+            return false
+        }
         let reason =
             order.status == .cancellationFailed
             ? "order \(order.number): the registry did not cancel the units"
@@ -111,7 +113,9 @@ extension OnlinePlatform {
             refundID = try await payments.refund(
                 RefundRequest(key: order.refundKey, payment: payment, amount: order.amount, reason: reason))
         } catch {
-            logger.warning("order \(order.number): refund of \(order.amount) not made, will retry: \(error)")
+            let next = refundBackoff.failed(order.id, now: now)
+            let when = Self.timestamp(next)
+            logger.warning("order \(order.number): refund of \(order.amount) not made, next attempt \(when): \(error)")
             return false
         }
         do {
@@ -121,6 +125,7 @@ extension OnlinePlatform {
             logger.error("order \(order.number): refund \(refundID) made but not recorded: \(error)")
             return false
         }
+        refundBackoff.succeeded(order.id)
         metrics.refunded()
         logger.notice("order \(order.number): \(order.amount) refunded (\(refundID))")
         return true

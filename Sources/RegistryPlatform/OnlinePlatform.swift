@@ -18,6 +18,7 @@ public final class OnlinePlatform: Sendable {
     let mail: (any MailTransport)?
     let mailPasses = ReleaseQueue()
     let metrics: PlatformMetrics
+    let refundBackoff = RefundBackoff()
 
     /// Checks the configuration; the store is opened by the caller (`PlatformStore(path:)`) so one file is shared by
     /// nothing else. With `mail`, buyers get e-mails: payment received (with the order's link), units cancelled

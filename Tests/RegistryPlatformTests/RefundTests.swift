@@ -61,9 +61,15 @@ struct RefundTests {
         try await fixture.deliver(.succeeded, for: order)
         #expect(try await fixture.order(order).status == .cancellationFailed)
         #expect(await fixture.platform.refundOwed() == 0)
+        #expect(await provider.refundCalls.count == 1, "not asked again before 30 s")
+        fixture.clock.advance(by: 31)
+        #expect(await fixture.platform.refundOwed() == 0)
+        #expect(await provider.refundCalls.count == 2)
         #expect(try await fixture.order(order).status == .cancellationFailed)
 
         await provider.setDown(false)
+        #expect(await fixture.platform.refundOwed() == 0, "the second failure doubled the wait to a minute")
+        fixture.clock.advance(by: 61)
         #expect(await fixture.platform.refundOwed() == 1)
         #expect(try await fixture.order(order).status == .refunded)
         #expect(await provider.refundsMade.count == 1)
@@ -88,6 +94,7 @@ struct RefundTests {
             RefundRequest(
                 key: late.refundKey, payment: try #require(late.paymentID), amount: late.amount, reason: "crash"))
 
+        fixture.clock.advance(by: 31)
         await fixture.platform.resume()
         let refunded = try await fixture.order(late)
         #expect(refunded.status == .refunded && refunded.refundID == "re_\(late.refundKey)")

@@ -107,6 +107,8 @@ public struct RegistryDaemon: Sendable {
                 "attestationSigning": .bool(configuration.attestation.signingKeyPath != nil),
                 "publicPort": face.reportsPort.map { .integer(Int64($0)) } ?? .null,
                 "platformPort": face.platformPort.map { .integer(Int64($0)) } ?? .null,
+                "platform": face.platform.map { Self.platformStatus($0) } ?? .null,
+                "itlMessages": .integer(Int64(((try? store.itlMessages(limit: 10_000)) ?? []).count)),
             ]
         }
         let admin: AdminSocketServer
@@ -319,4 +321,20 @@ struct TimerService: Service {
 
 public enum DaemonVersion {
     public static let current = "0.2.0"
+}
+
+extension RegistryDaemon {
+    /// What an operator of the platform looks at first: open offers, orders owed a refund, e-mails waiting.
+    static func platformStatus(_ platform: OnlinePlatform) -> JSONValue {
+        let counts = (try? platform.store.orderCounts()) ?? [:]
+        return [
+            "openOffers": .integer(Int64((try? platform.offers(OfferFilter(page: 1, pageSize: 1)).total) ?? 0)),
+            "ordersOwedRefund": .integer(
+                Int64(OrderStatus.allCases.filter(\.owesRefund).map { counts[$0] ?? 0 }.reduce(0, +))),
+            "ordersInProgress": .integer(Int64((counts[.paid] ?? 0) + (counts[.cancelling] ?? 0))),
+            "mailWaiting": .integer(Int64((try? platform.store.mailWaitingCount()) ?? 0)),
+            "representatives": .integer(
+                Int64(((try? platform.representatives()) ?? []).filter { $0.revokedAt == nil }.count)),
+        ]
+    }
 }

@@ -54,7 +54,7 @@ extension PlatformStore {
     }
 
     /// How many e-mails wait to be sent.
-    func mailWaitingCount() throws(PlatformError) -> Int {
+    public func mailWaitingCount() throws(PlatformError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL") ?? 0 }
     }
 

@@ -196,7 +196,7 @@ extension PlatformStore {
     }
 
     /// How many orders there are in each status.
-    func orderCounts() throws(PlatformError) -> [OrderStatus: Int] {
+    public func orderCounts() throws(PlatformError) -> [OrderStatus: Int] {
         try read { db in
             var counts: [OrderStatus: Int] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM orders GROUP BY status") {

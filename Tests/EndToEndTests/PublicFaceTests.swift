@@ -185,6 +185,9 @@ struct PublicFaceTests {
             try await eventually("the representative's withdrawn units are back") {
                 try await network.balance(Self.holder) == 2_000 - 100 - 30
             }
+            let platformStatus = try await network.registryctl(["status"])["platform"]
+            #expect(platformStatus?["representatives"] == 1 && platformStatus?["ordersOwedRefund"] == 0)
+            #expect(platformStatus?["mailWaiting"] == 0 && platformStatus?["ordersInProgress"] == 0)
             try await network.expectThreeWayAgreement()
         }
     }

@@ -91,8 +91,7 @@ extension OnlinePlatform {
             throw .invalidInput(
                 field: "order", "\(order.number) is \(order.status.rawValue), not owed a refund: nothing to mark")
         }
-        guard let marked = try store.recordRefund(order: id, refundID: "manual: \(text)", now: now, mail: mail != nil),
-            marked.status == .refunded
+        guard let marked = try store.recordRefund(order: id, refundID: "manual: \(text)", now: now, mail: mail != nil)
         else { throw .invalidInput(field: "order", "\(order.number) changed meanwhile; look again") }
         metrics.refunded()
         logger.notice("order \(order.number): refund recorded by an operator (\(text))")
@@ -119,7 +118,9 @@ extension OnlinePlatform {
             return false
         }
         do {
-            try store.recordRefund(order: order.id, refundID: refundID, now: now, mail: mail != nil)
+            // nil: another pass (the webhook's and the periodic one can meet) recorded it first.
+            guard try store.recordRefund(order: order.id, refundID: refundID, now: now, mail: mail != nil) != nil
+            else { return false }
         } catch {
             // The provider made it: the next pass asks again with the same key and records the same refund.
             logger.error("order \(order.number): refund \(refundID) made but not recorded: \(error)")

@@ -259,8 +259,8 @@ extension PlatformStore {
         try orders(in: OrderStatus.allCases.filter(\.owesRefund)).filter { $0.paymentID != nil }
     }
 
-    /// The provider refunded the order's payment as `refundID`; returns the order as it now is. Recorded once:
-    /// an order no longer owed (refunded meanwhile by another pass) keeps its first refund.
+    /// The provider refunded the order's payment as `refundID`; returns the order as it now is, or nil when it was
+    /// no longer owed (refunded meanwhile by another pass or an operator: it keeps its first refund).
     @discardableResult
     func recordRefund(order id: Int64, refundID: String, now: Date, mail: Bool = false) throws(PlatformError)
         -> Order?
@@ -275,7 +275,8 @@ extension PlatformStore {
                     OrderStatus.refunded.rawValue, refundID, now.timeIntervalSince1970, id,
                     OrderStatus.refundDue.rawValue, OrderStatus.cancellationFailed.rawValue,
                 ])
-            if mail, db.changesCount == 1 { try Self.queueMail(db, order: id, .refunded, now: now) }
+            guard db.changesCount == 1 else { return nil }
+            if mail { try Self.queueMail(db, order: id, .refunded, now: now) }
             return try Self.fetchOrder(db, where: "id = ?", [id])
         }
     }

@@ -17,13 +17,6 @@ import Synchronization
 // After the latency table, a second one: CPU per process in each phase (from /proc/<pid>/stat).
 //   options: --rate 200 --seconds 10 --saturation 3000 --window 256
 
-func option(_ name: String, _ fallback: Int) -> Int {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1])
-    else { return fallback }
-    return value
-}
-
 let rate = option("--rate", 200)
 let seconds = option("--seconds", 10)
 let saturationCount = option("--saturation", 3000)

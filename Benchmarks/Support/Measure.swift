@@ -88,3 +88,11 @@ extension Double {
     /// A number with `digits` decimals, for tables.
     public func formatted(_ digits: Int) -> String { String(format: "%.\(digits)f", self) }
 }
+
+/// `--name N` from the command line, or `fallback` when absent or not a whole number.
+public func option(_ name: String, _ fallback: Int) -> Int {
+    let arguments = CommandLine.arguments
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1])
+    else { return fallback }
+    return value
+}

@@ -17,13 +17,6 @@ import Synchronization
 //
 //   swift build -c release && .build/release/web-bench            options: --seconds 3 --clients 16
 
-func option(_ name: String, _ fallback: Int) -> Int {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1])
-    else { return fallback }
-    return value
-}
-
 let seconds = option("--seconds", 3)
 let clients = option("--clients", 16)
 let logger: Logger = {

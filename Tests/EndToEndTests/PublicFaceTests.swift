@@ -115,6 +115,9 @@ struct PublicFaceTests {
             #expect(phone.contains("<label") && phone.contains("Cancelled on behalf of") && phone.contains("Andes Wind Ltd"))
             let orderDOM = try await browser.capture(orderURL, to: "\(shots)/order-completed.png")
             #expect(orderDOM.contains("Download the attestation"), "\(orderDOM.prefix(400))")
+            let holderDOM = try await browser.capture(
+                "\(base)/holder", to: "\(shots)/holder-sign-in.png", width: 390, height: 700)
+            #expect(holderDOM.contains("<label for=\"key\">") && holderDOM.contains("Sign in"), "\(holderDOM.prefix(200))")
             let printed = network.path("attestation-for-browser.html")
             try Data(document.body.utf8).write(to: URL(fileURLWithPath: printed))
             let attestationDOM = try await browser.capture("file://\(printed)", to: "\(shots)/attestation.png")

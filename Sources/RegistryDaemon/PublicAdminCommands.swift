@@ -218,16 +218,6 @@ struct PublicAdminCommands: Sendable {
 
     static func instant(_ text: String) -> Date? {
         if let date = ISO8601DateFormatter().date(from: text) { return date }
-        if let day = try? CalendarDate(parsing: text) {
-            var components = DateComponents()
-            (components.year, components.month, components.day) = (day.year, day.month, day.day)
-            components.hour = 23
-            components.minute = 59
-            components.second = 59
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "UTC")!
-            return calendar.date(from: components)
-        }
-        return nil
+        return (try? CalendarDate(parsing: text)).map(OfferRequest.lastSecond(of:))
     }
 }

@@ -75,4 +75,14 @@ public struct OfferRequest: Hashable, Sendable {
         self.pricePerUnit = pricePerUnit
         self.validUntil = validUntil
     }
+
+    /// The last second of `day` in UTC: an offer "valid until" a day takes orders through that day.
+    public static func lastSecond(of day: CalendarDate) -> Date {
+        var components = DateComponents()
+        (components.year, components.month, components.day) = (day.year, day.month, day.day)
+        (components.hour, components.minute, components.second) = (23, 59, 59)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        return calendar.date(from: components) ?? Date.distantPast
+    }
 }

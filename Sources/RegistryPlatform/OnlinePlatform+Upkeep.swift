@@ -172,7 +172,7 @@ extension OnlinePlatform {
             case .failed(let reason):
                 try store.failCancellation(order.id, reason: reason, now: now)
                 logger.warning("order \(order.number): cancellation \(transaction) failed, refund due: \(reason)")
-                if let failed = try store.order(token: order.token) { _ = await refund(failed) }
+                if let failed = try store.order(id: order.id) { _ = await refund(failed) }
             case .inProgress:
                 break
             case nil:

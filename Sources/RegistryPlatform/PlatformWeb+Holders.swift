@@ -82,7 +82,7 @@ extension PlatformWeb {
                         field: "validUntil", "'\(values["validUntil", default: ""])' is not a date YYYY-MM-DD")
                 }
                 _ = try await platform.createHolderOffer(
-                    session, quantity: quantity, pricePerUnit: price, validUntil: Self.endOfDay(day))
+                    session, quantity: quantity, pricePerUnit: price, validUntil: OfferRequest.lastSecond(of: day))
                 return Self.private(.redirect(to: "/holder?done=offered"))
             } catch {
                 switch error {
@@ -133,15 +133,5 @@ extension PlatformWeb {
         var difference: UInt8 = 0
         for index in x.indices { difference |= x[index] ^ y[index] }
         return difference == 0
-    }
-
-    /// The last second of a day in UTC (offers end at the end of the day given).
-    private static func endOfDay(_ day: CalendarDate) -> Date {
-        var components = DateComponents()
-        (components.year, components.month, components.day) = (day.year, day.month, day.day)
-        (components.hour, components.minute, components.second) = (23, 59, 59)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
-        return calendar.date(from: components) ?? Date.distantPast
     }
 }

@@ -48,6 +48,13 @@ enum HTTPDate {
     }
 }
 
+/// The RFC 5322 date of a mail header (`Sun, 06 Nov 1994 08:49:37 +0000`).
+public enum MailDate {
+    public static func format(_ date: Date) -> String {
+        String(HTTPDate.format(date).dropLast(3)) + "+0000"
+    }
+}
+
 /// `2022-03-01T10:00:00Z`: an instant in UTC to the whole second, as `ISO8601DateFormatter` writes it with its
 /// default options (from 1583 on: before, that formatter writes Julian dates), for the public pages and CSV.
 public enum UTCTimestamp {

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import RegistryWeb
 
 /// Sends mail to an SMTP relay (RFC 5321): EHLO, MAIL FROM, RCPT TO, DATA, QUIT, one connection per message.
 ///
@@ -79,7 +80,7 @@ public struct SMTPMailTransport: MailTransport {
             options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
         let headers = [
             "From: \(from)", "To: \(message.to)", "Subject: \(encodedSubject(message.subject))",
-            "Date: \(rfc5322Date(date))", "Message-ID: <\(messageID)>", "MIME-Version: 1.0",
+            "Date: \(MailDate.format(date))", "Message-ID: <\(messageID)>", "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64",
         ]
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + encoded + "\r\n"
@@ -104,14 +105,6 @@ public struct SMTPMailTransport: MailTransport {
         }
         if !chunk.isEmpty { words.append("=?UTF-8?B?\(chunk.base64EncodedString())?=") }
         return words.joined(separator: "\r\n ")
-    }
-
-    static func rfc5322Date(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(secondsFromGMT: 0)
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return formatter.string(from: date)
     }
 }
 
